@@ -1,0 +1,23 @@
+// `ecity calendar …`: look at the working-day calendar from the command line.
+//
+//   ecity calendar days --from 2026-09-28 --to 2026-10-12   one line per date: YYYY-MM-DD,1|0
+//   ecity calendar add 2026-09-30 5                          the 5th working day after: 2026-10-13
+//   ecity calendar check 2026-10-01                          working | holiday NAME | weekend | …
+//
+// Output goes to stdout. On an ecity::Error (bad date, date outside the shipped years, from >
+// to, malformed data file) the message is printed to stderr and CLI::RuntimeError(2) is thrown,
+// so App::exit() ends the program with status 2 and prints nothing more.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace ecity::app {
+
+// Adds the `calendar` subcommand to `app`. `calendar_path` is called when a calendar command
+// runs (after configuration is loaded) and returns the path of the national data file (cn.json).
+void add_calendar_command(CLI::App& app, std::function<std::string()> calendar_path);
+
+}  // namespace ecity::app

@@ -1,0 +1,202 @@
+// ecity: the command-line entry point. Commands: serve, migrate, demo, import, user,
+// calendar, version. Errors print one line to stderr and exit with status 2.
+#include "app/calendar_cmd.h"
+#include "app/demo.h"
+#include "platform/db/migrations.h"
+#include "platform/error.h"
+#include "platform/http/server.h"
+#include "platform/runtime.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+using namespace ecity;
+using namespace ecity::platform;
+
+namespace {
+
+struct Options {
+  std::string config_path = "ecity.toml";
+  bool config_given = false;
+};
+
+Config load_config(const Options& o) {
+  auto c = Config::load(o.config_path, o.config_given);
+  spdlog::set_level(spdlog::level::from_str(c.log.level));
+  return c;
+}
+
+int serve(const Options& o, std::optional<int> port) {
+  auto config = load_config(o);
+  if (port) config.server.port = *port;
+  Runtime rt(config);
+  rt.prepare();
+  rt.register_routes();
+  rt.bus.start();
+  HttpServer server(config.server, [&rt](Request& req) { return rt.handle(req); });
+  rt.open_connections = [&server] { return server.connections(); };
+  rt.in_flight = [&server] { return server.in_flight(); };
+  server.start();
+  server.stop_on_signals();
+  if (!rt.static_files.available())
+    spdlog::warn("event=console_missing web_root={} hint=\"npm --prefix web run build\"", config.server.web_root);
+  std::cout << "ecity serving http://" << config.server.host << ":" << server.port() << "/" << std::endl;
+  spdlog::info("event=serving host={} port={} db={}", config.server.host, server.port(),
+               rt.db.dialect() == Dialect::kSqlite ? "sqlite" : "postgresql");
+  server.wait();
+  rt.bus.stop();
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+std::string data_dir_of(const Config& c) {
+  // data/ sits beside the calendar file by default (data/calendar/cn.json).
+  return std::filesystem::path(c.calendar.file).parent_path().parent_path().string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ecity (数智e城): digital governance platform for a county or district"};
+  app.require_subcommand(1);
+  Options opts;
+  app.add_option("--config", opts.config_path, "configuration file (TOML); default ecity.toml if present")
+      ->each([&](const std::string&) { opts.config_given = true; });
+
+  std::optional<int> port;
+  auto* serve_cmd = app.add_subcommand("serve", "serve the API and the console");
+  serve_cmd->add_option("--port", port, "override server.port");
+
+  auto* migrate_cmd = app.add_subcommand("migrate", "apply pending database migrations");
+  bool status = false;
+  migrate_cmd->add_flag("--status", status, "list migrations and whether each is applied");
+
+  auto* demo_cmd = app.add_subcommand("demo", "load the demo district (峄城区) into the database");
+  std::optional<std::string> admin_password;
+  demo_cmd->add_option("--admin-password", admin_password, "password for the admin account (default: random)");
+  std::string print_login_file;
+  demo_cmd->add_option("--login-file", print_login_file, "also write the admin login to this file (mode 0600)");
+
+  auto* import_cmd = app.add_subcommand("import", "import reference data");
+  import_cmd->require_subcommand(1);
+  std::string regions_file;
+  auto* import_regions = import_cmd->add_subcommand("regions", "import regions from a GeoJSON FeatureCollection");
+  import_regions->add_option("FILE", regions_file, "GeoJSON file")->required();
+
+  auto* user_cmd = app.add_subcommand("user", "manage user accounts");
+  user_cmd->require_subcommand(1);
+  std::string username, name, password, role = "admin";
+  auto* user_add = user_cmd->add_subcommand("add", "create a user");
+  user_add->add_option("USERNAME", username)->required();
+  user_add->add_option("--name", name, "display name")->required();
+  user_add->add_option("--password", password, "password (or ECITY_PASSWORD)");
+  user_add->add_option("--role", role, "role code (admin, leader, dept_admin, town_admin, staff, grid_worker)");
+  auto* user_passwd = user_cmd->add_subcommand("passwd", "set a user's password (also unlocks)");
+  user_passwd->add_option("USERNAME", username)->required();
+  user_passwd->add_option("--password", password, "new password (or ECITY_PASSWORD)");
+  auto* user_lock = user_cmd->add_subcommand("lock", "lock or unlock a user");
+  user_lock->add_option("USERNAME", username)->required();
+  bool unlock = false;
+  user_lock->add_flag("--unlock", unlock, "unlock instead");
+
+  auto* version_cmd = app.add_subcommand("version", "print the version");
+
+  app::add_calendar_command(app, [&] { return load_config(opts).calendar.file; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  const Actor cli{std::nullopt, "cli", "127.0.0.1"};
+  auto password_of = [&]() {
+    if (!password.empty()) return password;
+    if (const char* env = std::getenv("ECITY_PASSWORD")) return std::string(env);
+    throw Error::invalid("password-missing", "请用 --password 或环境变量 ECITY_PASSWORD 给出密码",
+                         "give the password with --password or ECITY_PASSWORD");
+  };
+  try {
+    if (serve_cmd->parsed()) return serve(opts, port);
+    if (version_cmd->parsed()) {
+      std::cout << "ecity " << ECITY_VERSION << "\n";
+      return 0;
+    }
+    if (migrate_cmd->parsed()) {
+      Runtime rt(load_config(opts));
+      if (!status) {
+        int n = migrate(rt.db);
+        std::cout << "applied " << n << " migration(s)\n";
+      }
+      for (const auto& m : migration_status(rt.db))
+        std::cout << m.name << "  " << (m.applied_at ? "applied" : "pending")
+                  << (m.checksum.rfind("CHANGED:", 0) == 0 ? "  CHANGED SINCE APPLIED" : "") << "\n";
+      return 0;
+    }
+    if (demo_cmd->parsed()) {
+      auto config = load_config(opts);
+      Runtime rt(config);
+      rt.prepare();
+      auto login = app::load_demo(rt, data_dir_of(config), admin_password);
+      if (!login.password.empty()) {
+        std::cout << "admin login: " << login.username << " / " << login.password << "\n";
+        if (!print_login_file.empty()) {
+          std::filesystem::create_directories(std::filesystem::path(print_login_file).parent_path());
+          std::ofstream(print_login_file) << login.username << " / " << login.password << "\n";
+          std::filesystem::permissions(print_login_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        }
+      } else {
+        std::cout << "demo data present; admin exists (reset with: ecity user passwd admin --password …)\n";
+      }
+      return 0;
+    }
+    if (import_regions->parsed()) {
+      Runtime rt(load_config(opts));
+      rt.prepare();
+      std::ifstream in(regions_file);
+      if (!in) throw Error::invalid("file-missing", "找不到文件 " + regions_file, "file not found: " + regions_file);
+      auto doc = nlohmann::json::parse(in, nullptr, false);
+      if (doc.is_discarded()) throw Error::invalid("malformed-json", "不是合法的 JSON", "not valid JSON");
+      std::cout << "regions imported: " << rt.org.import_regions(cli, doc) << "\n";
+      return 0;
+    }
+    if (user_add->parsed()) {
+      Runtime rt(load_config(opts));
+      rt.prepare();
+      auto pw = password_of();
+      auto id = rt.db.write([&](Tx& tx) {
+        return rt.users.create_system(tx, cli, username, name, pw, std::nullopt, std::nullopt, {role});
+      });
+      std::cout << "user " << username << " created (id " << id << ")\n";
+      return 0;
+    }
+    if (user_passwd->parsed()) {
+      Runtime rt(load_config(opts));
+      rt.prepare();
+      rt.users.set_password_system(cli, username, password_of());
+      std::cout << "password set for " << username << "\n";
+      return 0;
+    }
+    if (user_lock->parsed()) {
+      Runtime rt(load_config(opts));
+      rt.prepare();
+      rt.users.set_locked_system(cli, username, !unlock);
+      std::cout << username << (unlock ? " unlocked" : " locked") << "\n";
+      return 0;
+    }
+  } catch (const Error& e) {
+    std::cerr << "ecity: " << e.detail_zh() << " (" << e.detail_en() << ")\n";
+    return 2;
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << "ecity: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

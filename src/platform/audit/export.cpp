@@ -1,0 +1,75 @@
+#include "platform/audit/export.h"
+
+#include "platform/error.h"
+
+#include <sodium.h>
+#include <xlsxwriter.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace ecity::platform {
+
+namespace {
+std::string csv_cell(const std::string& v) {
+  std::string s = v;
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
+  bool quote = s.find_first_of(",\"\r\n") != std::string::npos;
+  if (!quote) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string to_csv(const Table& t) {
+  std::string out = "\xEF\xBB\xBF";
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out += csv_cell(cells[i]);
+    }
+    out += "\r\n";
+  };
+  line(t.header);
+  for (const auto& r : t.rows) line(r);
+  return out;
+}
+
+std::string to_xlsx(const Table& t, const std::string& sheet_name) {
+  unsigned char rnd[8];
+  randombytes_buf(rnd, sizeof rnd);
+  char hex[17];
+  sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+  auto path = std::filesystem::temp_directory_path() / ("ecity-export-" + std::string(hex) + ".xlsx");
+  lxw_workbook_options opts{};
+  opts.constant_memory = LXW_TRUE;
+  lxw_workbook* wb = workbook_new_opt(path.c_str(), &opts);
+  if (wb == nullptr) throw Error::internal();
+  lxw_worksheet* ws = workbook_add_worksheet(wb, sheet_name.c_str());
+  lxw_format* bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  for (std::size_t c = 0; c < t.header.size(); ++c)
+    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.header[c].c_str(), bold);
+  for (std::size_t r = 0; r < t.rows.size(); ++r)
+    for (std::size_t c = 0; c < t.rows[r].size(); ++c)
+      worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c), t.rows[r][c].c_str(), nullptr);
+  lxw_error err = workbook_close(wb);
+  std::string out;
+  if (err == LXW_NO_ERROR) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (err != LXW_NO_ERROR || out.empty()) throw Error::internal();
+  return out;
+}
+
+}  // namespace ecity::platform

@@ -1,0 +1,72 @@
+// ecity's configuration: one TOML file (ecity.toml), every key defaulted here, every key
+// overridable by an environment variable ECITY_<SECTION>_<KEY> (e.g. ECITY_SERVER_PORT).
+// Precedence: defaults < file < environment. Unknown keys in the file are an error (a typo
+// must not silently fall back to a default).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ecity::platform {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  // I/O threads run Asio and never block; 1 is enough for thousands of connections on 2 cores.
+  int io_threads = 1;
+  // Worker threads run handlers (database, argon2id). More workers admit more concurrent
+  // password hashes, each costing auth.argon2_mem_kib of memory.
+  int workers = 4;
+  std::string web_root = "web/dist";
+  // Bodies above this answer 413; the console never sends more than a few KiB.
+  std::int64_t body_limit = 1 << 20;
+  // Request line + headers above this answer 431.
+  std::int64_t header_limit = 16 << 10;
+  int read_timeout_s = 30;   // a request must arrive completely within this
+  int idle_timeout_s = 60;   // keep-alive connections idle longer are closed
+  int shutdown_grace_s = 10; // SIGTERM: in-flight requests get this long to finish
+};
+
+struct DatabaseConfig {
+  // "sqlite:PATH" or "postgresql:<libpq conninfo>" (e.g. "postgresql:host=127.0.0.1 dbname=ecity").
+  std::string url = "sqlite:var/ecity.db";
+  int pool_size = 8;
+  // FULL survives power loss at the cost of one fsync per commit; NORMAL is faster in WAL
+  // mode but can lose the last commits on power failure.
+  std::string sqlite_synchronous = "FULL";
+  int busy_timeout_ms = 5000;
+};
+
+struct AuthConfig {
+  int session_idle_minutes = 30;
+  int session_absolute_hours = 12;
+  int lockout_threshold = 5;  // failed logins in a row before the account locks
+  int lockout_minutes = 15;
+  // argon2id cost. Raising either slows every login and (memory) limits concurrent logins.
+  int argon2_ops = 2;
+  int argon2_mem_kib = 19456;  // 19 MiB, the OWASP minimum for argon2id with t=2
+};
+
+struct CalendarConfig {
+  std::string file = "data/calendar/cn.json";
+  std::string office_hours = "09:00-12:00,13:30-17:30";
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error
+};
+
+struct Config {
+  ServerConfig server;
+  DatabaseConfig database;
+  AuthConfig auth;
+  CalendarConfig calendar;
+  LogConfig log;
+
+  // Loads `path` (missing file is not an error when `required` is false) and applies the
+  // environment. Throws ecity::Error (invalid) on a malformed file, an unknown key or a
+  // value of the wrong type.
+  static Config load(const std::string& path, bool required);
+};
+
+}  // namespace ecity::platform

@@ -1,0 +1,161 @@
+#include "platform/db/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+
+namespace ecity::platform {
+
+namespace {
+
+Dialect dialect_of(const std::string& url) {
+  if (url.rfind("sqlite:", 0) == 0) return Dialect::kSqlite;
+  if (url.rfind("postgresql:", 0) == 0) return Dialect::kPostgresql;
+  throw Error::invalid("database-url", "数据库地址应以 sqlite: 或 postgresql: 开头",
+                       "database.url must start with sqlite: or postgresql:");
+}
+
+}  // namespace
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Database::Database(const DatabaseConfig& config)
+    : dialect_(dialect_of(config.url)),
+      url_(config.url),
+      size_(static_cast<std::size_t>(config.pool_size)),
+      pool_(std::make_unique<soci::connection_pool>(size_)) {
+  try {
+    if (dialect_ == Dialect::kSqlite) {
+      std::string path = config.url.substr(std::string("sqlite:").size());
+      if (path.empty())
+        throw Error::invalid("database-url", "SQLite 数据库路径为空", "empty SQLite path");
+      auto parent = std::filesystem::path(path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+      for (std::size_t i = 0; i < size_; ++i) {
+        auto& sql = pool_->at(i);
+        // SOCI's own "timeout" is in seconds; busy_timeout below is the precise one.
+        sql.open(soci::sqlite3, "db=\"" + path + "\" shared_cache=false");
+        sql << "PRAGMA busy_timeout = " << config.busy_timeout_ms;
+        std::string mode;
+        sql << "PRAGMA journal_mode = WAL", soci::into(mode);
+        sql << "PRAGMA foreign_keys = ON";
+        sql << "PRAGMA synchronous = " << config.sqlite_synchronous;
+      }
+    } else {
+      std::string conninfo = config.url.substr(std::string("postgresql:").size());
+      for (std::size_t i = 0; i < size_; ++i) {
+        auto& sql = pool_->at(i);
+        sql.open(soci::postgresql, conninfo);
+        sql << "SET TIME ZONE 'UTC'";
+        sql << "SET client_min_messages = WARNING";
+      }
+    }
+  } catch (const soci::soci_error& e) {
+    spdlog::error("event=db_open_failed dialect={} error=\"{}\"",
+                  dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql", e.what());
+    throw Error::unavailable("无法连接数据库", std::string("cannot open the database: ") + e.what());
+  }
+}
+
+Database::~Database() = default;
+
+Database::Lease::Lease(Database& db) : db_(db) {
+  // Waiting for a session is bounded: a stuck pool must surface as 503, not as a hang.
+  if (!db_.pool_->try_lease(pos_, 10000)) {
+    throw Error::unavailable("数据库繁忙，请稍后重试", "database pool exhausted, try again");
+  }
+  db_.in_use_.fetch_add(1);
+}
+
+Database::Lease::~Lease() {
+  db_.in_use_.fetch_sub(1);
+  db_.pool_->give_back(pos_);
+}
+
+void Database::begin(soci::session& sql) {
+  try {
+    if (dialect_ == Dialect::kSqlite) {
+      sql << "BEGIN IMMEDIATE";
+    } else {
+      sql << "BEGIN";
+    }
+  } catch (const soci::soci_error& e) {
+    throw map_error(e);
+  }
+}
+
+void Database::commit(Tx& tx) {
+  try {
+    tx.sql << "COMMIT";
+  } catch (const soci::soci_error& e) {
+    rollback(tx.sql);
+    throw map_error(e);
+  }
+  for (auto& fn : tx.after_commit_) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      spdlog::error("event=after_commit_failed error=\"{}\"", e.what());
+    }
+  }
+}
+
+void Database::rollback(soci::session& sql) noexcept {
+  try {
+    sql << "ROLLBACK";
+  } catch (const std::exception& e) {
+    // SQLite may have rolled back already (e.g. after SQLITE_FULL); nothing more to do.
+    spdlog::debug("event=rollback_failed error=\"{}\"", e.what());
+  }
+}
+
+bool Database::is_unique_violation(const std::exception& e) {
+  std::string_view m = e.what();
+  return m.find("UNIQUE constraint failed") != std::string_view::npos ||
+         m.find("duplicate key value") != std::string_view::npos ||
+         m.find("23505") != std::string_view::npos;
+}
+
+Error Database::map_error(const soci::soci_error& e) {
+  if (is_unique_violation(e)) {
+    return Error::conflict("duplicate", "数据重复：已存在相同编码或名称的记录",
+                           "a record with the same unique key already exists");
+  }
+  errors_.fetch_add(1);
+  spdlog::error("event=db_error error=\"{}\"", e.what());
+  if (std::string_view(e.what()).find("database is locked") != std::string_view::npos) {
+    return Error::unavailable("数据库繁忙，请稍后重试", "database busy, try again");
+  }
+  return Error::internal();
+}
+
+void Database::exec_script(soci::session& sql, const std::string& script) {
+  if (dialect_ == Dialect::kSqlite) {
+    auto* be = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+    char* err = nullptr;
+    int rc = sqlite_api::sqlite3_exec(be->conn_, script.c_str(), nullptr, nullptr, &err);
+    if (rc != 0) {
+      std::string msg = err != nullptr ? err : "unknown error";
+      sqlite_api::sqlite3_free(err);
+      throw soci::soci_error("script failed: " + msg);
+    }
+  } else {
+    auto* be = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+    PGresult* res = PQexec(be->conn_, script.c_str());
+    auto status = PQresultStatus(res);
+    std::string msg = PQresultErrorMessage(res);
+    PQclear(res);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      throw soci::soci_error("script failed: " + msg);
+    }
+  }
+}
+
+}  // namespace ecity::platform

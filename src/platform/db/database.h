@@ -1,0 +1,143 @@
+// Database: a pool of SOCI sessions on SQLite (embedded default) or PostgreSQL (scale-out),
+// and the one way to run a transaction.
+//
+// Thread-safety: all methods are safe to call from any number of worker threads; a session
+// lent to a callback belongs to that callback alone until it returns. Never call from an I/O
+// thread: leasing blocks while the pool is exhausted.
+#pragma once
+
+#include "platform/config/config.h"
+#include "platform/error.h"
+
+#include <soci/soci.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace ecity::platform {
+
+enum class Dialect { kSqlite, kPostgresql };
+
+class Database;
+
+// A transaction in progress. Services pass it to stores, to the audit log and to the event
+// outbox, so that the write, its audit rows and its events commit or roll back together.
+class Tx {
+ public:
+  Tx(soci::session& sql, Dialect dialect) : sql(sql), dialect(dialect) {}
+  soci::session& sql;
+  const Dialect dialect;
+  // Runs after a successful commit (e.g. wake the event dispatcher, refresh a cache).
+  void after_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
+
+ private:
+  friend class Database;
+  std::vector<std::function<void()>> after_commit_;
+};
+
+class Database {
+ public:
+  // Opens `config.pool_size` sessions. Throws ecity::Error (unavailable) if the database
+  // cannot be opened, (invalid) if the URL is malformed. SQLite gets WAL, foreign keys,
+  // busy_timeout and the configured synchronous mode on every session.
+  explicit Database(const DatabaseConfig& config);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Dialect dialect() const { return dialect_; }
+  const std::string& url() const { return url_; }
+
+  // Runs `fn` with a leased session outside any explicit transaction (reads).
+  template <typename F>
+  auto read(F&& fn) {
+    Lease lease(*this);
+    return run_mapped([&] { return fn(lease.session()); });
+  }
+
+  // Runs `fn` in one transaction (SQLite: BEGIN IMMEDIATE, so writers queue on the busy
+  // timeout instead of failing at upgrade). Commits when `fn` returns, rolls back when it
+  // throws and rethrows. after_commit hooks run after the commit, outside the transaction.
+  template <typename F>
+  auto write(F&& fn) {
+    Lease lease(*this);
+    Tx tx(lease.session(), dialect_);
+    begin(tx.sql);
+    if constexpr (std::is_void_v<decltype(fn(tx))>) {
+      run_mapped_tx(tx, [&] { fn(tx); });
+      commit(tx);
+    } else {
+      auto result = run_mapped_tx(tx, [&] { return fn(tx); });
+      commit(tx);
+      return result;
+    }
+  }
+
+  // Executes a multi-statement SQL script natively (migrations). REQUIRES: trusted text.
+  void exec_script(soci::session& sql, const std::string& script);
+
+  // True if `e` reports a UNIQUE / primary-key violation on either backend.
+  static bool is_unique_violation(const std::exception& e);
+
+  // For /metrics.
+  int pool_size() const { return static_cast<int>(size_); }
+  int pool_in_use() const { return in_use_.load(); }
+  std::uint64_t error_count() const { return errors_.load(); }
+  void count_error() { errors_.fetch_add(1); }
+
+ private:
+  class Lease {
+   public:
+    explicit Lease(Database& db);
+    ~Lease();
+    soci::session& session() { return db_.pool_->at(pos_); }
+
+   private:
+    Database& db_;
+    std::size_t pos_ = 0;
+  };
+
+  template <typename F>
+  auto run_mapped(F&& fn) {
+    try {
+      return fn();
+    } catch (const soci::soci_error& e) {
+      throw map_error(e);
+    }
+  }
+  template <typename F>
+  auto run_mapped_tx(Tx& tx, F&& fn) {
+    try {
+      return fn();
+    } catch (const soci::soci_error& e) {
+      rollback(tx.sql);
+      throw map_error(e);
+    } catch (...) {
+      rollback(tx.sql);
+      throw;
+    }
+  }
+  void begin(soci::session& sql);
+  void commit(Tx& tx);
+  void rollback(soci::session& sql) noexcept;
+  // Logs a database error, counts it and converts it to ecity::Error (internal, or
+  // conflict for a uniqueness violation). Returned, not thrown, so callers `throw`.
+  Error map_error(const soci::soci_error& e);
+
+  const Dialect dialect_;
+  const std::string url_;
+  const std::size_t size_;
+  std::unique_ptr<soci::connection_pool> pool_;
+  std::atomic<int> in_use_{0};
+  std::atomic<std::uint64_t> errors_{0};
+};
+
+// Current time as UTC epoch milliseconds (the storage convention, see DESIGN.md).
+std::int64_t now_ms();
+
+}  // namespace ecity::platform

@@ -1,0 +1,22 @@
+// Typed reads from a soci::row that work the same on SQLite and PostgreSQL: the two backends
+// report integers as int, long long or (for SQLite expressions) strings; these helpers
+// normalise them. NULL reads as std::nullopt in the opt_* forms, and as an error in the
+// plain forms (a schema bug, not user input).
+#pragma once
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ecity::platform {
+
+std::optional<std::int64_t> opt_i64(const soci::row& r, std::size_t i);
+std::optional<std::string> opt_str(const soci::row& r, std::size_t i);
+std::optional<double> opt_f64(const soci::row& r, std::size_t i);
+std::int64_t get_i64(const soci::row& r, std::size_t i);
+std::string get_str(const soci::row& r, std::size_t i);
+double get_f64(const soci::row& r, std::size_t i);
+
+}  // namespace ecity::platform

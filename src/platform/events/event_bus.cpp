@@ -1,0 +1,100 @@
+#include "platform/events/event_bus.h"
+
+#include "platform/db/row.h"
+
+#include <spdlog/spdlog.h>
+
+namespace ecity::platform {
+
+EventBus::EventBus(Database& db) : db_(db) {}
+
+EventBus::~EventBus() { stop(); }
+
+void EventBus::subscribe(std::string prefix, Subscriber fn) { subscribers_.emplace_back(std::move(prefix), std::move(fn)); }
+
+void EventBus::publish(Tx& tx, const std::string& topic, const nlohmann::json& payload) {
+  long long at = now_ms();
+  std::string t = topic;
+  std::string p = payload.dump();
+  tx.sql << "INSERT INTO outbox (at, topic, payload) VALUES (:at, :t, :p)", soci::use(at), soci::use(t), soci::use(p);
+  tx.after_commit([this] { wake(); });
+}
+
+void EventBus::wake() {
+  std::lock_guard lock(mu_);
+  pending_ = true;
+  cv_.notify_one();
+}
+
+void EventBus::start() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = false;
+    pending_ = true;  // deliver what a previous run left
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void EventBus::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    cv_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void EventBus::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      // Wake on publish, or every 5 s to retry events a subscriber failed on.
+      cv_.wait_for(lock, std::chrono::seconds(5), [this] { return pending_ || stop_; });
+      if (stop_) return;
+      pending_ = false;
+    }
+    try {
+      while (deliver_pending() > 0) {
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("event=outbox_delivery_failed error=\"{}\"", e.what());
+    }
+  }
+}
+
+int EventBus::deliver_pending() {
+  std::lock_guard serial(deliver_mu_);
+  std::vector<Event> batch;
+  db_.read([&](soci::session& sql) {
+    soci::rowset<soci::row> rows =
+        sql.prepare << "SELECT id, at, topic, payload FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 200";
+    for (const auto& r : rows) {
+      batch.push_back({get_i64(r, 0), get_i64(r, 1), get_str(r, 2),
+                       nlohmann::json::parse(get_str(r, 3), nullptr, false)});
+    }
+  });
+  int delivered = 0;
+  for (const auto& ev : batch) {
+    bool ok = true;
+    for (const auto& [prefix, fn] : subscribers_) {
+      if (ev.topic.rfind(prefix, 0) != 0) continue;
+      try {
+        fn(ev);
+      } catch (const std::exception& e) {
+        ok = false;
+        spdlog::warn("event=subscriber_failed topic={} id={} error=\"{}\"", ev.topic, ev.id, e.what());
+      }
+    }
+    if (!ok) break;  // keep order: retry this event before any later one
+    long long id = ev.id;
+    long long at = now_ms();
+    db_.write([&](Tx& tx) {
+      tx.sql << "UPDATE outbox SET delivered_at = :at WHERE id = :id", soci::use(at), soci::use(id);
+    });
+    ++delivered;
+    delivered_.fetch_add(1);
+  }
+  return delivered;
+}
+
+}  // namespace ecity::platform

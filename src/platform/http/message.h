@@ -1,0 +1,59 @@
+// HTTP request and response as plain values, free of Beast types, so that routes and their
+// tests never include Asio. The server (server.cpp) converts at the edge.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ecity::platform {
+
+struct Request {
+  std::string method;  // upper case: "GET", "POST", …
+  std::string target;  // as received: path and query
+  std::string path;    // percent-decoded path, without the query
+  std::map<std::string, std::string> query;   // decoded; the last of repeated keys wins
+  std::map<std::string, std::string> params;  // path parameters bound by the router
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string client_ip;
+
+  // First header named `name` (lower case), or empty.
+  std::string_view header(std::string_view name) const;
+  // True if Accept-Language prefers English over Chinese (default: Chinese).
+  bool prefers_english() const;
+  // Parses the body as a JSON object. Throws Error (invalid "malformed-json" or
+  // "invalid-utf8") with a clear message; never returns a non-object.
+  nlohmann::json json_object() const;
+  // Query parameter or nullopt.
+  std::optional<std::string> q(const std::string& key) const;
+  // Path parameter as a positive integer id. Throws Error (not_found) otherwise, so that a
+  // malformed id answers like an absent one.
+  std::int64_t id_param(const std::string& key = "id") const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response json(int status, const nlohmann::json& body);
+  static Response no_content() { return Response{204, "", "", {}}; }
+};
+
+// Percent-decoding of a path or query component (`+` is a space only in queries).
+// Returns nullopt on a malformed escape or a decoded NUL.
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
+// Splits "a=1&b=%E4%B8%AD" into decoded pairs. Throws Error (invalid) on a malformed escape.
+std::map<std::string, std::string> parse_query(std::string_view query);
+// True if `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool valid_utf8(std::string_view s);
+
+}  // namespace ecity::platform

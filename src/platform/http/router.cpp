@@ -1,0 +1,97 @@
+#include "platform/http/router.h"
+
+#include <spdlog/spdlog.h>
+
+namespace ecity::platform {
+
+void Router::add(Route route) { routes_.push_back(std::move(route)); }
+
+bool Router::match(const std::string& pattern, const std::string& path,
+                   std::map<std::string, std::string>* params) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < pattern.size() && j < path.size()) {
+    if (pattern[i] == '{') {
+      auto close = pattern.find('}', i);
+      std::string name = pattern.substr(i + 1, close - i - 1);
+      auto end = path.find('/', j);
+      if (end == std::string::npos) end = path.size();
+      if (end == j) return false;  // empty segment never binds
+      if (params != nullptr) (*params)[name] = path.substr(j, end - j);
+      i = close + 1;
+      j = end;
+    } else {
+      if (pattern[i] != path[j]) return false;
+      ++i;
+      ++j;
+    }
+  }
+  return i == pattern.size() && j == path.size();
+}
+
+bool Router::knows(const std::string& path) const {
+  for (const auto& r : routes_)
+    if (match(r.pattern, path, nullptr)) return true;
+  return false;
+}
+
+Response problem_response(const Error& e, const Request& req) {
+  bool en = req.prefers_english();
+  nlohmann::json body = {
+      {"type", "urn:ecity:problem:" + e.slug()},
+      {"title", e.title()},
+      {"status", e.status()},
+      {"detail", en ? e.detail_en() : e.detail_zh()},
+  };
+  for (const auto& [k, v] : e.extra().items()) body[k] = v;
+  Response r = Response::json(e.status(), body);
+  r.content_type = "application/problem+json; charset=utf-8";
+  r.headers.emplace_back("Content-Language", en ? "en" : "zh-CN");
+  if (e.kind() == Error::Kind::kUnauthorized) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+Response Router::dispatch(Request& req, const Authenticator& auth, std::string& matched_pattern) const {
+  matched_pattern = "unmatched";
+  try {
+    const Route* found = nullptr;
+    std::vector<std::string> allowed;
+    for (const auto& r : routes_) {
+      std::map<std::string, std::string> params;
+      if (!match(r.pattern, req.path, &params)) continue;
+      if (r.method == req.method) {
+        found = &r;
+        req.params = std::move(params);
+        break;
+      }
+      allowed.push_back(r.method);
+    }
+    if (found == nullptr) {
+      if (!allowed.empty()) {
+        Error e(Error::Kind::kMethodNotAllowed, "method-not-allowed", "Method not allowed",
+                "此地址不支持 " + req.method + " 方法", "this resource does not support " + req.method);
+        Response r = problem_response(e, req);
+        std::string allow;
+        for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+        r.headers.emplace_back("Allow", allow);
+        return r;
+      }
+      throw Error::not_found("接口不存在", "no such API endpoint");
+    }
+    matched_pattern = found->pattern;
+    if (!found->authenticated) return found->handler(req, nullptr);
+    Principal who = auth(req);
+    if (!found->permission.empty() && !who.can(found->permission)) throw Error::forbidden();
+    return found->handler(req, &who);
+  } catch (const Error& e) {
+    return problem_response(e, req);
+  } catch (const nlohmann::json::exception& e) {
+    // A JSON type error surfaced from a handler that read a field with the wrong type.
+    return problem_response(Error::invalid("wrong-type", "字段类型错误", std::string("wrong field type: ") + e.what()), req);
+  } catch (const std::exception& e) {
+    spdlog::error("event=handler_failed route=\"{}\" error=\"{}\"", matched_pattern, e.what());
+    return problem_response(Error::internal(), req);
+  }
+}
+
+}  // namespace ecity::platform

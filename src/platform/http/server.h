@@ -1,0 +1,52 @@
+// The HTTP server: Boost.Beast over Boost.Asio with one C++20 coroutine per connection on
+// its own strand. I/O threads parse and write; every handler runs on the worker pool, so
+// database work and password hashing never block I/O. /healthz is answered on the I/O
+// thread itself (it touches nothing).
+//
+// Limits at the edge: header block (431), body (413), read and idle timeouts, keep-alive.
+// Shutdown (stop()): stop accepting (new connections are refused), close idle keep-alive
+// connections, let in-flight requests finish and answer with Connection: close, then stop
+// after at most shutdown_grace_s.
+//
+// Thread-safety: start(), stop() and wait() from one controlling thread.
+#pragma once
+
+#include "platform/config/config.h"
+#include "platform/http/message.h"
+
+#include <functional>
+#include <memory>
+
+namespace ecity::platform {
+
+class HttpServer {
+ public:
+  // Turns a request into a response on a worker thread; must not throw.
+  using Handle = std::function<Response(Request&)>;
+
+  HttpServer(const ServerConfig& config, Handle handle);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts the I/O and worker threads. Port 0 picks a free port (see port()).
+  // Throws Error (unavailable) if the address cannot be bound.
+  void start();
+  int port() const;
+  // Stops on SIGTERM or SIGINT as well as on stop().
+  void stop_on_signals();
+  // Begins a graceful stop; returns at once. Idempotent.
+  void stop();
+  // Blocks until the server has stopped.
+  void wait();
+  // Number of open connections (for /metrics).
+  int connections() const;
+  // Number of requests being handled on the worker pool now.
+  int in_flight() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ecity::platform

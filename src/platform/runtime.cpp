@@ -1,0 +1,148 @@
+#include "platform/runtime.h"
+
+#include "platform/calendar/working_hours.h"
+#include "platform/db/migrations.h"
+#include "platform/db/row.h"
+#include "platform/error.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+
+namespace ecity::platform {
+
+Runtime::Runtime(Config c)
+    : config(std::move(c)),
+      db(config.database),
+      bus(db),
+      auth(db, config.auth),
+      users(db, auth),
+      org(db),
+      static_files(config.server.web_root),
+      national_(Calendar::load(config.calendar.file)) {
+  calendar_ = std::make_shared<const Calendar>(national_);
+  metrics.add_sampler("ecity_db_pool_size", "Database sessions in the pool.", "gauge",
+                      [this] { return static_cast<double>(db.pool_size()); });
+  metrics.add_sampler("ecity_db_pool_in_use", "Database sessions leased now.", "gauge",
+                      [this] { return static_cast<double>(db.pool_in_use()); });
+  metrics.add_sampler("ecity_db_errors_total", "Database errors (not counting uniqueness conflicts).", "counter",
+                      [this] { return static_cast<double>(db.error_count()); });
+  metrics.add_sampler("ecity_http_connections", "Open HTTP connections.", "gauge",
+                      [this] { return static_cast<double>(open_connections()); });
+  metrics.add_sampler("ecity_worker_in_flight", "Requests running on the worker pool.", "gauge",
+                      [this] { return static_cast<double>(in_flight()); });
+  metrics.add_sampler("ecity_worker_threads", "Worker pool threads.", "gauge",
+                      [this] { return static_cast<double>(config.server.workers); });
+  metrics.add_sampler("ecity_events_delivered_total", "Outbox events delivered to subscribers.", "counter",
+                      [this] { return static_cast<double>(bus.delivered_count()); });
+}
+
+Runtime::~Runtime() { bus.stop(); }
+
+void Runtime::prepare() {
+  migrate(db);
+  users.ensure_builtin_roles();
+  reload_calendar_adjustments();
+  org.reload_locator();
+}
+
+std::shared_ptr<const Calendar> Runtime::calendar() const {
+  std::lock_guard lock(calendar_mu_);
+  return calendar_;
+}
+
+void Runtime::reload_calendar_adjustments() {
+  std::vector<Adjustment> adj;
+  db.read([&](soci::session& sql) {
+    soci::rowset<soci::row> rows = sql.prepare << "SELECT date, working, reason FROM calendar_adjustments ORDER BY date";
+    for (const auto& r : rows) adj.push_back({parse_date(get_str(r, 0)), get_i64(r, 1) != 0, get_str(r, 2)});
+  });
+  auto fresh = std::make_shared<Calendar>(national_);
+  fresh->set_adjustments(std::move(adj));
+  std::lock_guard lock(calendar_mu_);
+  calendar_ = std::move(fresh);
+}
+
+bool Runtime::ready() {
+  try {
+    int one = 0;
+    db.read([&](soci::session& sql) { sql << "SELECT 1", soci::into(one); });
+    return one == 1;
+  } catch (const std::exception& e) {
+    spdlog::warn("event=readiness_failed error=\"{}\"", e.what());
+    return false;
+  }
+}
+
+void Runtime::register_routes() {
+  add_system_routes(*this);
+  add_auth_routes(*this);
+  add_org_routes(*this);
+  add_audit_routes(*this);
+  add_calendar_routes(*this);
+}
+
+Response Runtime::handle(Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  std::string pattern;
+  Response resp;
+  bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/api" || router.knows(req.path);
+  std::optional<Response> file;
+  if (!api) {
+    try {
+      file = static_files.serve(req);
+    } catch (const std::exception& e) {
+      spdlog::error("event=static_failed error=\"{}\"", e.what());
+    }
+  }
+  if (file) {
+    resp = std::move(*file);
+    pattern = "static";
+  } else {
+    resp = router.dispatch(
+        req, [this](const Request& r) {
+          auto h = r.header("authorization");
+          constexpr std::string_view kBearer = "Bearer ";
+          if (h.size() <= kBearer.size() || h.substr(0, kBearer.size()) != kBearer) throw Error::unauthorized();
+          return auth.authenticate(std::string(h.substr(kBearer.size())));
+        },
+        pattern);
+  }
+  if (req.path.rfind("/api/", 0) == 0) resp.headers.emplace_back("Cache-Control", "no-store");
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics.observe(pattern, req.method, resp.status, seconds);
+  return resp;
+}
+
+Actor actor_of(const Request& req, const Principal* who) {
+  Actor a;
+  a.client_ip = req.client_ip;
+  if (who != nullptr) {
+    a.user_id = who->user_id;
+    a.username = who->username;
+  }
+  return a;
+}
+
+std::optional<std::int64_t> int_query(const Request& req, const std::string& key) {
+  auto v = req.q(key);
+  if (!v || v->empty()) return std::nullopt;
+  std::int64_t x = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+  if (ec != std::errc() || p != v->data() + v->size())
+    throw Error::invalid("validation", "参数 " + key + " 应为整数", "query parameter " + key + " must be an integer")
+        .with("errors", nlohmann::json::array({{{"field", key}, {"message", "应为整数"}}}));
+  return x;
+}
+
+std::pair<int, int> paging_of(const Request& req) {
+  auto page = int_query(req, "page").value_or(1);
+  auto size = int_query(req, "size").value_or(20);
+  if (page < 1 || page > 1000000 || size < 1 || size > 200)
+    throw Error::invalid("validation", "分页参数超出范围（page ≥ 1，1 ≤ size ≤ 200）",
+                         "paging out of range (page >= 1, 1 <= size <= 200)");
+  return {static_cast<int>(page), static_cast<int>(size)};
+}
+
+}  // namespace ecity::platform

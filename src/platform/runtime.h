@@ -1,0 +1,80 @@
+// The running platform: configuration, storage, services and the HTTP router, built once
+// by `ecity serve` (and by the integration tests, which run the real thing in-process).
+// Scenario modules register their routes and subscribers on it.
+//
+// Thread-safety: construct and register on one thread; afterwards handle() is safe from
+// any worker thread.
+#pragma once
+
+#include "platform/auth/auth_service.h"
+#include "platform/auth/user_service.h"
+#include "platform/calendar/calendar.h"
+#include "platform/config/config.h"
+#include "platform/db/database.h"
+#include "platform/events/event_bus.h"
+#include "platform/http/metrics.h"
+#include "platform/http/router.h"
+#include "platform/http/static_files.h"
+#include "platform/org/org_service.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace ecity::platform {
+
+class Runtime {
+ public:
+  // Opens the database and loads the calendar. Does not migrate (see migrate()).
+  explicit Runtime(Config config);
+  ~Runtime();
+
+  // Applies pending migrations, loads calendar adjustments, builds the locator.
+  void prepare();
+  // Routes of every platform subsystem. Called once.
+  void register_routes();
+  // Static files, then the router; records metrics. Never throws.
+  Response handle(Request& req);
+
+  // The calendar with local adjustments applied; swapped on change.
+  std::shared_ptr<const Calendar> calendar() const;
+  void reload_calendar_adjustments();
+
+  // Whether the database answers (for /readyz).
+  bool ready();
+
+  const Config config;
+  Database db;
+  EventBus bus;
+  AuthService auth;
+  UserService users;
+  OrgService org;
+  Metrics metrics;
+  Router router;
+  StaticFiles static_files;
+  // Connection gauges supplied by the server once it runs.
+  std::function<int()> open_connections = [] { return 0; };
+  std::function<int()> in_flight = [] { return 0; };
+
+ private:
+  mutable std::mutex calendar_mu_;
+  std::shared_ptr<const Calendar> calendar_;  // guarded by calendar_mu_ (the pointer)
+  Calendar national_;                         // as shipped, without adjustments
+};
+
+// The caller as the audit log records it.
+Actor actor_of(const Request& req, const Principal* who);
+// page/size query parameters: page ≥ 1, 1 ≤ size ≤ 200. Throws Error (invalid).
+std::pair<int, int> paging_of(const Request& req);
+// Optional integer / epoch-ms query parameter. Throws Error (invalid) when malformed.
+std::optional<std::int64_t> int_query(const Request& req, const std::string& key);
+
+void add_system_routes(Runtime& rt);
+void add_auth_routes(Runtime& rt);
+void add_org_routes(Runtime& rt);
+void add_audit_routes(Runtime& rt);
+void add_calendar_routes(Runtime& rt);
+// The OpenAPI 3.1 document generated from the router's table.
+nlohmann::json openapi_document(const Router& router);
+
+}  // namespace ecity::platform

@@ -1,0 +1,516 @@
+#!/usr/bin/env node
+// Browser end-to-end tests of the ecity console: Debian's Chromium driven by playwright-core
+// against a real `ecity serve` on a loopback port, over a demo database made for this run.
+//
+//   node tests/e2e/run.mjs --ecity build/release/ecity --source .
+//
+// Needs `npm --prefix web ci && npm --prefix web run build` first (playwright-core comes from
+// web/node_modules; the console from web/dist). Downloads nothing. Prints `ok - name` or
+// `not ok - name` per test and ends with one `N passed, M failed` line; exits non-zero on any
+// failure. Set ECITY_E2E_ARTIFACTS=<dir> to keep a screenshot of every failed test there.
+
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import process from 'node:process'
+
+const kAdminUser = 'admin'
+const kAdminPassword = 'Ecity@2026demo'
+const kReadyTimeoutMs = 20_000
+const kDemoTimeoutMs = 180_000
+const kTestTimeoutMs = 60_000
+const kActionTimeoutMs = 15_000
+const kChromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+const kHasChinese = /[\u4e00-\u9fff]/
+
+// --- plumbing --------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const out = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--ecity' || a === '--source') out[a.slice(2)] = argv[++i]
+    else if (a.startsWith('--ecity=')) out.ecity = a.slice(8)
+    else if (a.startsWith('--source=')) out.source = a.slice(9)
+    else throw new Error(`unknown argument: ${a}`)
+  }
+  if (!out.ecity || !out.source) throw new Error('usage: node tests/e2e/run.mjs --ecity /path/to/ecity --source /path/to/repo')
+  out.ecity = path.resolve(out.ecity)
+  out.source = path.resolve(out.source)
+  return out
+}
+
+function bail(message) {
+  console.error(`e2e: ${message}`)
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+function withTimeout(promise, ms, what) {
+  let timer
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+function tail(file, lines = 40) {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no log)'
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message)
+}
+
+const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`
+
+// --- the server ------------------------------------------------------------------------
+
+async function waitReady(base, child, logFile) {
+  const deadline = Date.now() + kReadyTimeoutMs
+  let last = ''
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`ecity serve exited early (code ${child.exitCode}, signal ${child.signalCode}):\n${tail(logFile)}`)
+    }
+    try {
+      const r = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2000) })
+      if (r.status === 200) return
+      last = `HTTP ${r.status}`
+    } catch (e) {
+      last = e.cause?.code || e.message
+    }
+    await sleep(200)
+  }
+  throw new Error(`GET /readyz did not answer 200 within ${kReadyTimeoutMs} ms (last: ${last}):\n${tail(logFile)}`)
+}
+
+async function stopServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  const done = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])
+  if (!done) {
+    child.kill('SIGKILL')
+    await Promise.race([exited, sleep(2000)])
+  }
+}
+
+// --- API helpers (node's fetch) ---------------------------------------------------------
+
+function makeApi(base) {
+  async function call(method, p, { token, body } = {}) {
+    const headers = { Accept: 'application/json', 'Accept-Language': 'zh-CN' }
+    if (token) headers.Authorization = `Bearer ${token}`
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const r = await fetch(base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const text = await r.text()
+    let json = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = null
+    }
+    return { status: r.status, json, text }
+  }
+  return {
+    call,
+    async login(username, password) {
+      const r = await call('POST', '/api/auth/login', { body: { username, password } })
+      assert(r.status === 200 && r.json?.token, `API login as ${username}: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+      return r.json.token
+    },
+    async createUser(token, user) {
+      const r = await call('POST', '/api/users', { token, body: { role_ids: [], ...user } })
+      assert(r.status === 201, `POST /api/users: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+      return r.json
+    },
+  }
+}
+
+// --- page helpers ----------------------------------------------------------------------
+
+const sel = (name) => `[data-test="${name}"]`
+// el-input passes its attributes to the native <input>; accept a wrapper too.
+const field = (name) => `input${sel(name)}, textarea${sel(name)}, ${sel(name)} input`
+
+// A fresh tab on the login page with empty storage (so zh-CN, no token).
+async function openLogin(ctx, base) {
+  const page = await ctx.newPage()
+  page.setDefaultTimeout(kActionTimeoutMs)
+  page.__dialogs = []
+  page.__errors = []
+  page.on('dialog', async (d) => {
+    page.__dialogs.push(`${d.type()}: ${d.message()}`)
+    await d.dismiss().catch(() => {})
+  })
+  page.on('pageerror', (e) => page.__errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.__errors.push(`console: ${m.text()}`)
+  })
+  await page.goto(`${base}/#/login`)
+  await page.evaluate(() => {
+    localStorage.clear()
+    sessionStorage.clear()
+  })
+  await page.reload()
+  await page.locator(sel('login-form')).waitFor()
+  return page
+}
+
+// Fills and submits the login form; returns the /api/auth/login response.
+async function submitLogin(page, username, password) {
+  await page.locator(field('login-username')).fill(username)
+  await page.locator(field('login-password')).fill(password)
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/auth/login') && r.request().method() === 'POST'),
+    page.locator(sel('login-submit')).click(),
+  ])
+  return response
+}
+
+async function loginAsAdmin(page) {
+  const r = await submitLogin(page, kAdminUser, kAdminPassword)
+  assert(r.status() === 200, `admin login answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  await page.locator(sel('side-menu')).waitFor()
+}
+
+async function goToMenu(page, item, tableTest) {
+  await page.locator(sel(`menu-${item}`)).click()
+  await page.locator(sel(tableTest)).waitFor()
+}
+
+async function problemDetail(response) {
+  const body = await response.json().catch(() => null)
+  assert(body && typeof body.detail === 'string' && body.detail, `expected a problem+json with a detail, got ${JSON.stringify(body)}`)
+  return body.detail
+}
+
+async function expectLoginError(page, detail) {
+  const alert = page.locator(sel('login-error'))
+  await alert.waitFor()
+  await page.waitForFunction(
+    ([s, d]) => (document.querySelector(s)?.textContent || '').includes(d),
+    [sel('login-error'), detail],
+    { timeout: kActionTimeoutMs },
+  )
+  assert(page.url().includes('#/login'), `expected to stay on the login page, at ${page.url()}`)
+  assert((await page.locator(sel('side-menu')).count()) === 0, 'the console menu appeared after a refused login')
+}
+
+// --- the tests -------------------------------------------------------------------------
+
+async function login_admin_shows_menu_and_org_tree({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  const menu = page.locator(sel('side-menu'))
+  for (const text of ['平台管理', '组织架构', '用户管理', '操作日志', '诉求办理', '建设中']) {
+    await menu.getByText(text, { exact: true }).first().waitFor()
+  }
+  const tree = page.locator(sel('org-tree'))
+  await tree.getByText('峄城区', { exact: true }).waitFor()
+  await tree.getByText('坛山街道', { exact: true }).waitFor()
+  await tree.getByText('坛山街道', { exact: true }).click()
+  const code = page.locator(sel('org-code'))
+  await code.waitFor()
+  assert(/\S/.test(await code.innerText()), 'no region code shown for 坛山街道')
+  const user = (await page.locator(sel('user-name')).innerText()).trim()
+  assert(user.length > 0, 'the header shows no user name')
+  return page
+}
+
+async function wrong_password_shows_chinese_error({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  const r = await submitLogin(page, kAdminUser, 'Not-the-password-1')
+  assert(r.status() === 401, `wrong password answered HTTP ${r.status()}, expected 401`)
+  const detail = await problemDetail(r)
+  assert(kHasChinese.test(detail), `the problem detail is not Chinese: ${detail}`)
+  await expectLoginError(page, detail)
+  return page
+}
+
+async function lockout_after_five_failures({ ctx, base, api, adminToken }) {
+  const username = `e2e_lock_${unique()}`
+  const password = 'Lockout@2026x'
+  await api.createUser(adminToken(), { username, name: '锁定测试', password })
+  const page = await openLogin(ctx, base)
+  for (let i = 1; i <= 5; i++) {
+    const r = await submitLogin(page, username, `Wrong@pass${i}x`)
+    assert(r.status() === 401 || r.status() === 423, `wrong password #${i} answered HTTP ${r.status()}`)
+    await expectLoginError(page, await problemDetail(r))
+  }
+  const r = await submitLogin(page, username, password)
+  assert(r.status() === 423, `6th attempt with the right password answered HTTP ${r.status()}, expected 423`)
+  const body = await r.json()
+  assert(String(body.type || '').endsWith('account-locked'), `expected problem type account-locked, got ${body.type}`)
+  assert(kHasChinese.test(body.detail || ''), `the lock message is not Chinese: ${body.detail}`)
+  await expectLoginError(page, body.detail)
+  return page
+}
+
+async function create_user_in_form_then_audit_entry({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await goToMenu(page, 'users', 'user-table')
+
+  const username = `e2e_form_${unique()}`
+  await page.locator(sel('user-create')).click()
+  const dialog = page.locator(sel('user-dialog'))
+  await dialog.locator(field('user-form-username')).fill(username)
+  await dialog.locator(field('user-form-name')).fill('表单新建用户')
+  await dialog.locator(field('user-form-password')).fill('Form@2026ok')
+  await dialog.locator(field('user-form-email')).fill(`${username}@example.test`)
+  const [created] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/users' && r.request().method() === 'POST'),
+    page.locator(sel('user-save')).click(),
+  ])
+  assert(created.status() === 201, `POST /api/users answered HTTP ${created.status()}: ${(await created.text()).slice(0, 300)}`)
+  const user = await created.json()
+  assert(user && user.id !== undefined && user.id !== null, `POST /api/users returned no id: ${JSON.stringify(user)}`)
+  await dialog.waitFor({ state: 'hidden' })
+
+  await page.locator(field('user-q')).fill(username)
+  await page.locator(sel('user-search')).click()
+  await page.locator(sel('user-table')).getByText(username, { exact: true }).waitFor()
+
+  await goToMenu(page, 'operation-log', 'oplog-table')
+  await page.locator(field('oplog-entity')).fill('user')
+  await page.locator(field('oplog-action')).fill('create')
+  await page.locator(sel('oplog-search')).click()
+  const exact = (s) => new RegExp(`^\\s*${String(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`)
+  const row = page
+    .locator(`${sel('oplog-table')} tbody tr`)
+    .filter({ has: page.locator(sel('oplog-entity-id-cell'), { hasText: exact(user.id) }) })
+    .filter({ has: page.locator(sel('oplog-entity-cell'), { hasText: exact('user') }) })
+    .filter({ has: page.locator(sel('oplog-action-cell'), { hasText: exact('create') }) })
+  await row.first().waitFor()
+  return page
+}
+
+async function language_switch_changes_menu({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  const platform = page.locator(sel('menu-platform'))
+  assert((await platform.innerText()).trim() === '平台管理', `menu starts as "${await platform.innerText()}"`)
+  await page.locator(sel('lang-en')).click()
+  await page.waitForFunction((s) => document.querySelector(s)?.textContent.trim() === 'Platform', sel('menu-platform'))
+  await page.locator(sel('side-menu')).getByText('Users', { exact: true }).waitFor()
+  await page.locator(sel('side-menu')).getByText('Operation log', { exact: true }).waitFor()
+  const stored = await page.evaluate(() => localStorage.getItem('ecity.locale'))
+  assert(stored === 'en', `the choice was not kept in localStorage (got ${stored})`)
+
+  // Persisted across a reload, and API calls now ask for English.
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => new URL(r.url()).pathname.startsWith('/api/')),
+    page.reload(),
+  ])
+  assert(request.headers()['accept-language'] === 'en', `API call sent Accept-Language ${request.headers()['accept-language']}`)
+  await page.waitForFunction((s) => document.querySelector(s)?.textContent.trim() === 'Platform', sel('menu-platform'))
+  return page
+}
+
+async function script_like_name_is_plain_text({ ctx, base, api, adminToken }) {
+  const username = `e2e_xss_${unique()}`
+  const name = '<img src=x onerror=alert(1)>'
+  await api.createUser(adminToken(), { username, name, password: 'Xss@2026okay' })
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await goToMenu(page, 'users', 'user-table')
+  await page.locator(field('user-q')).fill(username)
+  await page.locator(sel('user-search')).click()
+  const table = page.locator(sel('user-table'))
+  await table.getByText(username, { exact: true }).waitFor()
+  await table.getByText(name, { exact: true }).waitFor()
+  await sleep(500) // give a broken <img> time to fire onerror, were it ever parsed as HTML
+  assert(page.__dialogs.length === 0, `a dialog fired: ${page.__dialogs.join('; ')}`)
+  assert((await table.locator('img').count()) === 0, 'an <img> element appeared in the users table')
+  return page
+}
+
+const kTests = [
+  login_admin_shows_menu_and_org_tree,
+  wrong_password_shows_chinese_error,
+  lockout_after_five_failures,
+  create_user_in_form_then_audit_entry,
+  language_switch_changes_menu,
+  script_like_name_is_plain_text,
+]
+
+// --- main ------------------------------------------------------------------------------
+
+async function main() {
+  let args
+  try {
+    args = parseArgs(process.argv.slice(2))
+  } catch (e) {
+    bail(e.message)
+  }
+  const { ecity, source } = args
+  const webDir = path.join(source, 'web')
+  const webRoot = path.join(webDir, 'dist')
+  if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
+    bail(`${path.join(webRoot, 'index.html')} is missing: build the console first with\n  npm --prefix web ci && npm --prefix web run build`)
+  }
+  if (!fs.existsSync(ecity)) bail(`the ecity binary is missing: ${ecity}`)
+  let chromium
+  try {
+    chromium = createRequire(path.join(webDir, 'package.json'))('playwright-core').chromium
+  } catch (e) {
+    bail(`cannot load playwright-core from ${webDir}/node_modules (${e.code || e.message}): run\n  npm --prefix web ci`)
+  }
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ecity-e2e-'))
+  const logFile = path.join(tmp, 'server.log')
+  const artifacts = process.env.ECITY_E2E_ARTIFACTS ? path.resolve(process.env.ECITY_E2E_ARTIFACTS) : ''
+  let server = null
+  let ctx = null
+  let passed = 0
+  let failed = 0
+
+  const cleanup = async () => {
+    if (ctx) await ctx.close().catch(() => {})
+    ctx = null
+    await stopServer(server)
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      cleanup().finally(() => process.exit(1))
+    })
+  }
+
+  try {
+    const env = { ...process.env, ECITY_DATABASE_URL: `sqlite:${path.join(tmp, 'e2e.db')}` }
+    let setupError = null
+    let base = ''
+    try {
+      const demo = spawnSync(ecity, ['demo', '--admin-password', kAdminPassword], {
+        env,
+        cwd: source, // ecity finds data/ (calendar, demo district) relative to the repo root
+        encoding: 'utf8',
+        timeout: kDemoTimeoutMs,
+      })
+      if (demo.error || demo.status !== 0) {
+        throw new Error(
+          `ecity demo failed (${demo.error ? demo.error.message : `exit ${demo.status}, signal ${demo.signal}`}):\n` +
+            `${(demo.stdout || '').slice(-2000)}\n${(demo.stderr || '').slice(-2000)}`,
+        )
+      }
+      const port = await freePort()
+      base = `http://127.0.0.1:${port}`
+      const log = fs.openSync(logFile, 'a')
+      server = spawn(ecity, ['serve'], {
+        env: {
+          ...env,
+          ECITY_SERVER_PORT: String(port),
+          ECITY_SERVER_HOST: '127.0.0.1',
+          ECITY_SERVER_WEB_ROOT: webRoot,
+        },
+        cwd: source, // ecity finds data/ (calendar, demo district) relative to the repo root
+        stdio: ['ignore', log, log],
+      })
+      fs.closeSync(log)
+      await waitReady(base, server, logFile)
+      ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: kChromiumArgs,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 1440, height: 900 },
+        acceptDownloads: false,
+      })
+    } catch (e) {
+      setupError = e
+    }
+
+    const api = makeApi(base)
+    let adminTokenValue = ''
+    const world = {
+      ctx,
+      base,
+      api,
+      adminToken: () => adminTokenValue,
+    }
+    for (const test of kTests) {
+      const name = test.name
+      if (setupError) {
+        console.log(`not ok - ${name} # setup failed`)
+        failed++
+        continue
+      }
+      let page = null
+      const started = Date.now()
+      try {
+        if (!adminTokenValue) adminTokenValue = await api.login(kAdminUser, kAdminPassword)
+        const run = test(world).then((p) => {
+          page = p
+        })
+        await withTimeout(run, kTestTimeoutMs, name)
+        console.log(`ok - ${name}`)
+        console.log(`# ${name} took ${Date.now() - started} ms`)
+        passed++
+      } catch (e) {
+        console.log(`not ok - ${name}`)
+        const text = String(e.stack || e).replace(/\x1b\[[0-9;]*m/g, '') // playwright colours its call logs
+        console.log(`# ${text.split('\n').slice(0, 6).join('\n# ')}`)
+        failed++
+        // The test's own page is not returned on failure; the newest tab is the one it used.
+        const pages = ctx ? ctx.pages() : []
+        const last = page || pages[pages.length - 1]
+        if (last) {
+          console.log(`# at ${last.url()}`)
+          for (const line of (last.__errors || []).slice(-5)) console.log(`# ${line}`)
+          if (artifacts) {
+            fs.mkdirSync(artifacts, { recursive: true })
+            await last.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true }).catch(() => {})
+          }
+        }
+      } finally {
+        for (const p of ctx ? ctx.pages() : []) await p.close().catch(() => {})
+      }
+    }
+    if (setupError) {
+      console.log(`# setup failed: ${String(setupError.message).split('\n').join('\n# ')}`)
+    }
+  } finally {
+    await cleanup()
+  }
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exit(failed === 0 ? 0 : 1)
+}
+
+main().catch((e) => {
+  console.error(e)
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+})

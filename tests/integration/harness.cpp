@@ -1,0 +1,161 @@
+#include "harness.h"
+
+#include "app/demo.h"
+#include "platform/http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace ecity::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using namespace ecity::platform;
+
+namespace {
+
+struct World {
+  std::filesystem::path dir;
+  std::unique_ptr<Runtime> rt;
+  std::unique_ptr<HttpServer> server;
+};
+World* g_world = nullptr;
+
+std::string source_dir() {
+  const char* s = std::getenv("ECITY_SOURCE_DIR");
+  return s ? s : ECITY_SOURCE_DIR;
+}
+
+class Environment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    spdlog::set_level(spdlog::level::warn);
+    g_world = new World;
+    Config c;
+    std::string backend = std::getenv("ECITY_TEST_BACKEND") ? std::getenv("ECITY_TEST_BACKEND") : "sqlite";
+    g_world->dir = std::filesystem::temp_directory_path() / ("ecity-it-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(g_world->dir);
+    if (backend == "postgresql") {
+      const char* dir = std::getenv("ECITY_TEST_PG_DIR");
+      ASSERT_NE(dir, nullptr) << "ECITY_TEST_PG_DIR not set";
+      std::ifstream in(std::string(dir) + "/url");
+      std::string url;
+      std::getline(in, url);
+      ASSERT_FALSE(url.empty()) << "no PostgreSQL test cluster (scripts/pg-test-cluster.sh start)";
+      c.database.url = url;
+      // A clean schema for this run.
+      Database fresh(c.database);
+      fresh.read([&](soci::session& sql) {
+        fresh.exec_script(sql, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+      });
+    } else {
+      c.database.url = "sqlite:" + (g_world->dir / "it.db").string();
+    }
+    c.calendar.file = source_dir() + "/data/calendar/cn.json";
+    c.server.port = 0;
+    c.server.web_root = (g_world->dir / "web").string();
+    std::filesystem::create_directories(g_world->dir / "web" / "assets");
+    std::ofstream(g_world->dir / "web" / "index.html") << "<!doctype html><title>ecity</title>";
+    std::ofstream(g_world->dir / "web" / "assets" / "app.js") << "console.log('ecity')";
+    c.server.body_limit = 64 * 1024;
+    c.server.header_limit = 8 * 1024;
+    c.auth.argon2_mem_kib = 8192;  // cheaper hashing keeps the suite fast; the cost is config
+    c.auth.argon2_ops = 1;
+    g_world->rt = std::make_unique<Runtime>(c);
+    g_world->rt->prepare();
+    g_world->rt->register_routes();
+    app::load_demo(*g_world->rt, source_dir() + "/data", std::string(kAdminPassword));
+    g_world->rt->bus.start();
+    g_world->server = std::make_unique<HttpServer>(c.server, [](Request& r) { return g_world->rt->handle(r); });
+    g_world->server->start();
+  }
+  void TearDown() override {
+    if (g_world == nullptr) return;
+    if (g_world->server) {
+      g_world->server->stop();
+      g_world->server->wait();
+    }
+    g_world->server.reset();
+    g_world->rt.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(g_world->dir, ec);
+    delete g_world;
+    g_world = nullptr;
+  }
+};
+
+[[maybe_unused]] auto* const g_env = ::testing::AddGlobalTestEnvironment(new Environment);
+
+}  // namespace
+
+Runtime& runtime() { return *g_world->rt; }
+int port() { return g_world->server->port(); }
+bool is_postgresql() { return runtime().db.dialect() == Dialect::kPostgresql; }
+
+HttpResult http(const std::string& method, const std::string& target, const std::string& body,
+                const std::map<std::string, std::string>& extra) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port())));
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  for (const auto& [k, v] : extra) req.set(k, v);
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    if (req.find(bhttp::field::content_type) == req.end()) req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+  }
+  bhttp::write(stream, req);
+  beast::flat_buffer buf;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(256 * 1024 * 1024);
+  if (method == "HEAD") parser.skip(true);
+  bhttp::read(stream, buf, parser);
+  auto& res = parser.get();
+  HttpResult out;
+  out.status = res.result_int();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.headers[name] = std::string(f.value());
+  }
+  out.body = res.body();
+  beast::error_code ec;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+std::string raw(const std::string& bytes) {
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port())));
+  boost::system::error_code ec;
+  asio::write(s, asio::buffer(bytes), ec);
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    auto n = s.read_some(asio::buffer(buf), ec);
+    if (ec) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
+std::string login(const std::string& username, const std::string& password) {
+  auto r = http("POST", "/api/auth/login", nlohmann::json{{"username", username}, {"password", password}}.dump());
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto j = r.json();
+  return j.is_object() && j.contains("token") ? j["token"].get<std::string>() : "";
+}
+
+std::map<std::string, std::string> bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+}  // namespace ecity::test

@@ -1,0 +1,43 @@
+// The integration harness: the real ecity runtime and HTTP server, in-process, on a free
+// loopback port, over SQLite (a temp file) or PostgreSQL (the throwaway cluster that
+// scripts/pg-test-cluster.sh started), chosen by ECITY_TEST_BACKEND. The demo district is
+// loaded once; tests talk HTTP to it like any client would.
+#pragma once
+
+#include "platform/runtime.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+namespace ecity::test {
+
+inline constexpr const char* kAdminPassword = "Ecity@2026demo";
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// One HTTP/1.1 request on a fresh connection. `extra` headers are added verbatim.
+HttpResult http(const std::string& method, const std::string& target, const std::string& body = "",
+                const std::map<std::string, std::string>& extra = {});
+// Sends raw bytes and returns whatever the server answers before closing (for limits).
+std::string raw(const std::string& bytes);
+
+platform::Runtime& runtime();
+int port();
+bool is_postgresql();
+
+// Logs in and returns the bearer token; fails the test on error.
+std::string login(const std::string& username, const std::string& password = kAdminPassword);
+std::map<std::string, std::string> bearer(const std::string& token);
+
+}  // namespace ecity::test

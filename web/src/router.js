@@ -1,0 +1,34 @@
+// Routes of the console. Hash history, so any static file server (ecity serve included)
+// can host the console without a fallback rule for deep links.
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { auth } from './auth.js'
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./views/LayoutView.vue'),
+    children: [
+      { path: '', redirect: { name: 'org' } },
+      { path: 'platform/org', name: 'org', component: () => import('./views/platform/OrgTreeView.vue'), meta: { title: 'menu.org' } },
+      { path: 'platform/departments', name: 'departments', component: () => import('./views/platform/DepartmentsView.vue'), meta: { title: 'menu.departments' } },
+      { path: 'platform/users', name: 'users', component: () => import('./views/platform/UsersView.vue'), meta: { title: 'menu.users' } },
+      { path: 'platform/roles', name: 'roles', component: () => import('./views/platform/RolesView.vue'), meta: { title: 'menu.roles' } },
+      { path: 'platform/operation-log', name: 'operation-log', component: () => import('./views/platform/OperationLogView.vue'), meta: { title: 'menu.operationLog' } },
+      { path: 'platform/login-log', name: 'login-log', component: () => import('./views/platform/LoginLogView.vue'), meta: { title: 'menu.loginLog' } },
+      { path: 'platform/sessions', name: 'sessions', component: () => import('./views/platform/SessionsView.vue'), meta: { title: 'menu.sessions' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
+    ],
+  },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+router.beforeEach((to) => {
+  if (to.meta.public) {
+    if (to.name === 'login' && auth.token) return { path: '/' }
+    return true
+  }
+  if (!auth.token) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  return true
+})
