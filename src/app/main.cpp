@@ -25,8 +25,26 @@ struct Options {
   bool config_given = false;
 };
 
+// A relative data path (calendar, console) that does not exist from the working directory
+// is looked up beside the binary: <bin>/../share/ecity (installed) and <bin>/../.. (the
+// build tree), so that `ecity` works when started from anywhere.
+std::string resolve_beside_binary(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty() || fs::path(path).is_absolute() || fs::exists(path)) return path;
+  std::error_code ec;
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return path;
+  for (const auto& base : {exe.parent_path() / ".." / "share" / "ecity", exe.parent_path() / ".." / ".."}) {
+    auto candidate = base / path;
+    if (fs::exists(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
+  }
+  return path;
+}
+
 Config load_config(const Options& o) {
   auto c = Config::load(o.config_path, o.config_given);
+  c.calendar.file = resolve_beside_binary(c.calendar.file);
+  c.server.web_root = resolve_beside_binary(c.server.web_root);
   spdlog::set_level(spdlog::level::from_str(c.log.level));
   return c;
 }

@@ -163,7 +163,6 @@ Principal AuthService::authenticate(const std::string& token) {
   const std::int64_t now = now_ms();
   const std::int64_t idle = config_.session_idle_minutes * kMinute;
   const std::uint64_t gen = generation_.load();
-  bool persist = false;
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(hash);
@@ -177,10 +176,8 @@ Principal AuthService::authenticate(const std::string& token) {
         c.last_seen = now;
         return c.principal;
       }
-      persist = true;
     }
   }
-  (void)persist;
   // Slow path: (re)validate against the database, write back last_seen, refresh the cache.
   Cached fresh;
   db_.write([&](Tx& tx) {
@@ -217,6 +214,11 @@ Principal AuthService::authenticate(const std::string& token) {
   fresh.persisted_at = now;
   fresh.generation = gen;
   std::lock_guard lock(mu_);
+  // Tokens that are never presented again would otherwise stay cached forever.
+  if (cache_.size() > 10000) {
+    for (auto it = cache_.begin(); it != cache_.end();)
+      it = (it->second.expires_at <= now || it->second.last_seen + idle <= now) ? cache_.erase(it) : std::next(it);
+  }
   cache_[hash] = fresh;
   return fresh.principal;
 }

@@ -8,6 +8,7 @@
 #include "platform/http/fields.h"
 
 #include <algorithm>
+#include <map>
 
 namespace ecity::platform {
 
@@ -170,62 +171,91 @@ void UserService::require_assignable(soci::session& sql, const Principal& who, c
   }
 }
 
+namespace {
+
+// The columns every user read selects, in the order user_from_row() expects.
+constexpr const char* kUserColumns =
+    "SELECT u.id, u.username, u.name, u.phone, u.id_card, u.email, u.department_id, d.name, u.region_id, r.name, "
+    "u.status, u.locked_until, u.created_at, u.last_login_at FROM users u "
+    "LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN regions r ON r.id = u.region_id";
+
+nlohmann::json user_from_row(const soci::row& r, bool show_pii, std::int64_t now) {
+  auto phone = opt_str(r, 3);
+  auto idc = opt_str(r, 4);
+  if (phone && !show_pii) phone = mask_phone(*phone);
+  if (idc && !show_pii) idc = mask_id_card(*idc);
+  auto locked = opt_i64(r, 11);
+  if (locked && *locked <= now) locked.reset();
+  return {{"id", get_i64(r, 0)},        {"username", get_str(r, 1)},      {"name", get_str(r, 2)},
+          {"phone", nullable(phone)},   {"id_card", nullable(idc)},       {"email", nullable(opt_str(r, 5))},
+          {"department_id", nullable(opt_i64(r, 6))}, {"department_name", nullable(opt_str(r, 7))},
+          {"region_id", nullable(opt_i64(r, 8))},     {"region_name", nullable(opt_str(r, 9))},
+          {"status", get_str(r, 10)},   {"locked_until", nullable(locked)}, {"created_at", get_i64(r, 12)},
+          {"last_login_at", nullable(opt_i64(r, 13))}, {"roles", nlohmann::json::array()}};
+}
+
+// Fills "roles" of each user in `users` with one query. The ids are integers we read, so
+// they are inlined.
+void attach_roles(soci::session& sql, nlohmann::json& users) {
+  if (users.empty()) return;
+  std::string ids;
+  std::map<std::int64_t, nlohmann::json*> by_id;
+  for (auto& u : users) {
+    auto id = u["id"].get<std::int64_t>();
+    ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    by_id[id] = &u;
+  }
+  soci::rowset<soci::row> roles = sql.prepare << "SELECT ur.user_id, r.id, r.code, r.name FROM user_roles ur "
+                                                 "JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (" + ids +
+                                                     ") ORDER BY ur.user_id, r.id";
+  for (const auto& r : roles)
+    (*by_id[get_i64(r, 0)])["roles"].push_back({{"id", get_i64(r, 1)}, {"code", get_str(r, 2)}, {"name", get_str(r, 3)}});
+}
+
+}  // namespace
+
 nlohmann::json UserService::load_user(soci::session& sql, std::int64_t id, bool show_pii) {
   long long uid = id;
-  soci::rowset<soci::row> rows = (sql.prepare << "SELECT u.id, u.username, u.name, u.phone, u.id_card, u.email, "
-                                                 "u.department_id, d.name, u.region_id, r.name, u.status, "
-                                                 "u.locked_until, u.created_at, u.last_login_at FROM users u "
-                                                 "LEFT JOIN departments d ON d.id = u.department_id "
-                                                 "LEFT JOIN regions r ON r.id = u.region_id WHERE u.id = :id",
-                                  soci::use(uid));
-  nlohmann::json j;
-  for (const auto& r : rows) {
-    auto phone = opt_str(r, 3);
-    auto idc = opt_str(r, 4);
-    if (phone && !show_pii) phone = mask_phone(*phone);
-    if (idc && !show_pii) idc = mask_id_card(*idc);
-    auto locked = opt_i64(r, 11);
-    if (locked && *locked <= now_ms()) locked.reset();
-    j = {{"id", get_i64(r, 0)},        {"username", get_str(r, 1)},      {"name", get_str(r, 2)},
-         {"phone", nullable(phone)},   {"id_card", nullable(idc)},       {"email", nullable(opt_str(r, 5))},
-         {"department_id", nullable(opt_i64(r, 6))}, {"department_name", nullable(opt_str(r, 7))},
-         {"region_id", nullable(opt_i64(r, 8))},     {"region_name", nullable(opt_str(r, 9))},
-         {"status", get_str(r, 10)},   {"locked_until", nullable(locked)}, {"created_at", get_i64(r, 12)},
-         {"last_login_at", nullable(opt_i64(r, 13))}, {"roles", nlohmann::json::array()}};
-  }
-  if (j.is_null()) throw Error::not_found("用户不存在", "no such user");
-  soci::rowset<soci::row> roles = (sql.prepare << "SELECT r.id, r.code, r.name FROM user_roles ur JOIN roles r ON "
-                                                  "r.id = ur.role_id WHERE ur.user_id = :id ORDER BY r.id",
-                                   soci::use(uid));
-  for (const auto& r : roles) j["roles"].push_back({{"id", get_i64(r, 0)}, {"code", get_str(r, 1)}, {"name", get_str(r, 2)}});
-  return j;
+  soci::rowset<soci::row> rows = (sql.prepare << std::string(kUserColumns) + " WHERE u.id = :id", soci::use(uid));
+  nlohmann::json users = nlohmann::json::array();
+  for (const auto& r : rows) users.push_back(user_from_row(r, show_pii, now_ms()));
+  if (users.empty()) throw Error::not_found("用户不存在", "no such user");
+  attach_roles(sql, users);
+  return users[0];
 }
 
 nlohmann::json UserService::list(const Principal& who, const UserQuery& q) {
   nlohmann::json out;
   db_.read([&](soci::session& sql) {
     std::string where = " WHERE " + scope_condition(who);
-    std::string like = q.q ? "%" + *q.q + "%" : "";
+    // The search text is literal: % and _ typed by a user match themselves.
+    std::string like;
+    if (q.q) {
+      for (char c : *q.q) {
+        if (c == '%' || c == '_' || c == '!') like.push_back('!');
+        like.push_back(c);
+      }
+      like = "%" + like + "%";
+    }
     long long dept = q.department_id.value_or(0);
     std::string status = q.status.value_or("");
     // Fixed placeholders with "match anything" values keep one statement shape.
-    where += " AND (:q1 = '' OR u.username LIKE :q2 OR u.name LIKE :q3)";
+    where += " AND (:q1 = '' OR u.username LIKE :q2 ESCAPE '!' OR u.name LIKE :q3 ESCAPE '!')";
     where += " AND (:d1 = 0 OR u.department_id = :d2)";
     where += " AND (:s1 = '' OR u.status = :s2)";
     long long total = 0;
     sql << "SELECT COUNT(*) FROM users u" + where, soci::use(like), soci::use(like), soci::use(like),
         soci::use(dept), soci::use(dept), soci::use(status), soci::use(status), soci::into(total);
-    std::vector<long long> ids(static_cast<std::size_t>(q.size));
     long long limit = q.size, offset = static_cast<long long>(q.page - 1) * q.size;
-    std::vector<std::int64_t> page_ids;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT u.id FROM users u" + where + " ORDER BY u.id LIMIT :l OFFSET :o", soci::use(like),
-         soci::use(like), soci::use(like), soci::use(dept), soci::use(dept), soci::use(status), soci::use(status),
-         soci::use(limit), soci::use(offset));
-    for (const auto& r : rows) page_ids.push_back(get_i64(r, 0));
     nlohmann::json items = nlohmann::json::array();
     bool pii = who.can("pii:read");
-    for (auto id : page_ids) items.push_back(load_user(sql, id, pii));
+    auto now = now_ms();
+    soci::rowset<soci::row> rows =
+        (sql.prepare << std::string(kUserColumns) + where + " ORDER BY u.id LIMIT :l OFFSET :o", soci::use(like),
+         soci::use(like), soci::use(like), soci::use(dept), soci::use(dept), soci::use(status), soci::use(status),
+         soci::use(limit), soci::use(offset));
+    for (const auto& r : rows) items.push_back(user_from_row(r, pii, now));
+    attach_roles(sql, items);
     out = {{"items", items}, {"total", total}, {"page", q.page}, {"size", q.size}};
   });
   return out;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace ecity::platform {
 
@@ -120,8 +121,11 @@ nlohmann::json OrgService::locate(double lng, double lat) const {
 void OrgService::reload_locator() {
   std::vector<RegionShape> shapes;
   db_.read([&](soci::session& sql) {
-    soci::rowset<soci::row> rows =
-        sql.prepare << "SELECT id, parent_id, level, code, name, geometry FROM regions WHERE geometry IS NOT NULL";
+    // Parents before children, so a region whose parent was left out can be left out too.
+    soci::rowset<soci::row> rows = sql.prepare
+        << "SELECT id, parent_id, level, code, name, geometry FROM regions WHERE geometry IS NOT NULL "
+           "ORDER BY CASE level WHEN 'district' THEN 0 WHEN 'town' THEN 1 WHEN 'village' THEN 2 ELSE 3 END, id";
+    std::set<std::int64_t> kept;
     for (const auto& r : rows) {
       RegionShape s;
       s.id = get_i64(r, 0);
@@ -129,16 +133,30 @@ void OrgService::reload_locator() {
       s.level = get_str(r, 2);
       s.code = get_str(r, 3);
       s.name = get_str(r, 4);
+      // The locator needs each village's town and each grid's village: a region below a
+      // shapeless or broken parent cannot be placed, so it is skipped with a warning.
+      if ((s.level == "village" || s.level == "grid") && !kept.count(s.parent_id)) {
+        spdlog::warn("event=region_geometry_skipped code={} reason=parent_not_locatable", s.code);
+        continue;
+      }
       try {
         s.shape = parse_geojson_geometry(nlohmann::json::parse(get_str(r, 5)));
       } catch (const std::exception& e) {
         spdlog::warn("event=region_geometry_skipped code={} error=\"{}\"", s.code, e.what());
         continue;
       }
+      kept.insert(s.id);
       shapes.push_back(std::move(s));
     }
   });
-  auto fresh = std::make_shared<const RegionLocator>(std::move(shapes));
+  std::shared_ptr<const RegionLocator> fresh;
+  try {
+    fresh = std::make_shared<const RegionLocator>(std::move(shapes));
+  } catch (const std::exception& e) {
+    // Keep answering with the previous tree rather than failing every locate().
+    spdlog::error("event=locator_rebuild_failed error=\"{}\"", e.what());
+    return;
+  }
   std::lock_guard lock(mu_);
   locator_ = std::move(fresh);
 }
