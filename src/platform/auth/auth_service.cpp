@@ -103,8 +103,8 @@ AuthService::LoginResult AuthService::login(const std::string& username, const s
   };
   if (!user) {
     // Spend the same time as a real check so that response times do not reveal user names.
-    static const std::string dummy = hash_password("ecity-dummy-password", password_cost());
-    verify_password(dummy, password);
+    static const std::string dummy = hash("ecity-dummy-password");
+    verify(dummy, password);
     record_failure(std::nullopt, "unknown user");
     throw invalid_credentials();
   }
@@ -112,7 +112,7 @@ AuthService::LoginResult AuthService::login(const std::string& username, const s
     record_failure(user->id, "locked");
     throw account_locked(*user->locked_until);
   }
-  if (!verify_password(user->hash, password)) {
+  if (!verify(user->hash, password)) {
     std::optional<std::int64_t> locked;
     db_.write([&](Tx& tx) {
       long long id = user->id;

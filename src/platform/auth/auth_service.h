@@ -11,6 +11,7 @@
 #pragma once
 
 #include "platform/audit/audit_log.h"
+#include "platform/auth/hash_pool.h"
 #include "platform/auth/password.h"
 #include "platform/auth/principal.h"
 #include "platform/config/config.h"
@@ -54,6 +55,13 @@ class AuthService {
   void invalidate();
 
   PasswordCost password_cost() const { return {config_.argon2_ops, config_.argon2_mem_kib}; }
+  // argon2id on the low-priority hashing threads (see hash_pool.h). Blocks the caller.
+  std::string hash(const std::string& password) {
+    return hashes_.run([&] { return hash_password(password, password_cost()); });
+  }
+  bool verify(const std::string& encoded, const std::string& password) {
+    return hashes_.run([&] { return verify_password(encoded, password); });
+  }
   // Reads a user's identity (roles, permissions, scopes, org paths). Throws Error
   // (unauthorized) if the user does not exist.
   static Principal load_principal(soci::session& sql, std::int64_t user_id);
@@ -72,6 +80,7 @@ class AuthService {
   std::atomic<std::uint64_t> generation_{1};
   std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;  // token hash → session; guarded by mu_
+  HashPool hashes_;
 };
 
 // Hex SHA-256 of a session token (what the sessions table stores).

@@ -55,7 +55,7 @@ void add_auth_routes(Runtime& rt) {
                throw Error::invalid("validation", "status 应为 active 或 disabled", "status must be active or disabled");
              q.status = *v;
            }
-           return Response::json(200, rt.users.list(*who, q));
+           return Response::json_text(200, to_json_text(rt.users.list(*who, q)));
          }});
   r.add({"POST", "/api/users", "user:write", true, "users", "Create a user",
          [&rt](const Request& req, const Principal* who) {

@@ -3,6 +3,7 @@
 #include "platform/auth/masking.h"
 #include "platform/auth/password.h"
 #include "platform/auth/permissions.h"
+#include "platform/auth/user_view.h"
 #include "platform/db/row.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
@@ -24,8 +25,6 @@ std::string safe_path(const std::string& p) {
   return p;
 }
 
-nlohmann::json nullable(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
-nlohmann::json nullable(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 
 void validate_phone(Fields& f, const std::optional<std::string>& phone) {
   if (!phone || phone->empty()) return;
@@ -173,59 +172,102 @@ void UserService::require_assignable(soci::session& sql, const Principal& who, c
 
 namespace {
 
-// The columns every user read selects, in the order user_from_row() expects.
+// The columns every user read selects, in the order fetch_users() binds them.
 constexpr const char* kUserColumns =
     "SELECT u.id, u.username, u.name, u.phone, u.id_card, u.email, u.department_id, d.name, u.region_id, r.name, "
-    "u.status, u.locked_until, u.created_at, u.last_login_at FROM users u "
+    "u.status, u.locked_until, u.created_at, u.last_login_at, "
+    // The user's roles in the same row: "id\x1Fcode\x1Fname" joined by \x1E (control
+    // characters never occur in codes or names: validation refuses them).
+    "(SELECT group_concat(CAST(r2.id AS TEXT) || '\x1F' || r2.code || '\x1F' || r2.name, '\x1E') "
+    "FROM user_roles ur2 JOIN roles r2 ON r2.id = ur2.role_id WHERE ur2.user_id = u.id) "
+    "FROM users u "
     "LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN regions r ON r.id = u.region_id";
 
-nlohmann::json user_from_row(const soci::row& r, bool show_pii, std::int64_t now) {
-  auto phone = opt_str(r, 3);
-  auto idc = opt_str(r, 4);
-  if (phone && !show_pii) phone = mask_phone(*phone);
-  if (idc && !show_pii) idc = mask_id_card(*idc);
-  auto locked = opt_i64(r, 11);
-  if (locked && *locked <= now) locked.reset();
-  return {{"id", get_i64(r, 0)},        {"username", get_str(r, 1)},      {"name", get_str(r, 2)},
-          {"phone", nullable(phone)},   {"id_card", nullable(idc)},       {"email", nullable(opt_str(r, 5))},
-          {"department_id", nullable(opt_i64(r, 6))}, {"department_name", nullable(opt_str(r, 7))},
-          {"region_id", nullable(opt_i64(r, 8))},     {"region_name", nullable(opt_str(r, 9))},
-          {"status", get_str(r, 10)},   {"locked_until", nullable(locked)}, {"created_at", get_i64(r, 12)},
-          {"last_login_at", nullable(opt_i64(r, 13))}, {"roles", nlohmann::json::array()}};
+// Parses the aggregated roles column (see kUserColumns), ordered by role id.
+std::vector<RoleRef> parse_roles(const std::string& text) {
+  std::vector<RoleRef> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\x1E', pos);
+    if (end == std::string::npos) end = text.size();
+    auto item = std::string_view(text).substr(pos, end - pos);
+    auto a = item.find('\x1F');
+    auto b = a == std::string_view::npos ? a : item.find('\x1F', a + 1);
+    if (b != std::string_view::npos)
+      out.push_back({std::strtoll(std::string(item.substr(0, a)).c_str(), nullptr, 10), std::string(item.substr(a + 1, b - a - 1)),
+                     std::string(item.substr(b + 1))});
+    pos = end + 1;
+  }
+  std::sort(out.begin(), out.end(), [](const RoleRef& x, const RoleRef& y) { return x.id < y.id; });
+  return out;
 }
 
-// Fills "roles" of each user in `users` with one query. The ids are integers we read, so
-// they are inlined.
-void attach_roles(soci::session& sql, nlohmann::json& users) {
-  if (users.empty()) return;
-  std::string ids;
-  std::map<std::int64_t, nlohmann::json*> by_id;
-  for (auto& u : users) {
-    auto id = u["id"].get<std::int64_t>();
-    ids += (ids.empty() ? "" : ",") + std::to_string(id);
-    by_id[id] = &u;
+// Reads up to `limit` users with one bulk fetch into typed vectors: soci::row's dynamic
+// types and SOCI's per-row fetch cost more than the query itself on a 50-row page.
+template <typename Bind>
+std::vector<UserView> fetch_users(soci::session& sql, const std::string& tail, std::size_t limit, bool show_pii,
+                                  Bind&& bind) {
+  // SOCI 4.0's SQLite backend returns no rows into vectors of size 1 (it takes the
+  // single-row path, then resizes the vectors to 0), so never ask for fewer than 2.
+  limit = std::max<std::size_t>(limit, 2);
+  std::vector<long long> id(limit), dept(limit), region(limit), locked(limit), created(limit), last(limit);
+  std::vector<std::string> username(limit), name(limit), phone(limit), idc(limit), email(limit), dname(limit),
+      rname(limit), status(limit), roles(limit);
+  std::vector<soci::indicator> phone_i(limit), idc_i(limit), email_i(limit), dept_i(limit), dname_i(limit),
+      region_i(limit), rname_i(limit), locked_i(limit), last_i(limit), roles_i(limit);
+  soci::details::prepare_temp_type prep = (sql.prepare << std::string(kUserColumns) + tail);
+  bind(prep);
+  prep, soci::into(id), soci::into(username), soci::into(name), soci::into(phone, phone_i), soci::into(idc, idc_i),
+      soci::into(email, email_i), soci::into(dept, dept_i), soci::into(dname, dname_i), soci::into(region, region_i),
+      soci::into(rname, rname_i), soci::into(status), soci::into(locked, locked_i), soci::into(created),
+      soci::into(last, last_i), soci::into(roles, roles_i);
+  soci::statement st(prep);
+  std::vector<UserView> out;
+  if (!st.execute(true)) return out;
+  const auto now = now_ms();
+  auto opt_s = [](std::string& v, soci::indicator i) { return i == soci::i_ok ? std::optional(std::move(v)) : std::nullopt; };
+  auto opt_n = [](long long v, soci::indicator i) {
+    return i == soci::i_ok ? std::optional<std::int64_t>(v) : std::nullopt;
+  };
+  out.reserve(id.size());
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    UserView u;
+    u.id = id[i];
+    u.username = std::move(username[i]);
+    u.name = std::move(name[i]);
+    u.phone = opt_s(phone[i], phone_i[i]);
+    u.id_card = opt_s(idc[i], idc_i[i]);
+    if (u.phone && !show_pii) u.phone = mask_phone(*u.phone);
+    if (u.id_card && !show_pii) u.id_card = mask_id_card(*u.id_card);
+    u.email = opt_s(email[i], email_i[i]);
+    u.department_id = opt_n(dept[i], dept_i[i]);
+    u.department_name = opt_s(dname[i], dname_i[i]);
+    u.region_id = opt_n(region[i], region_i[i]);
+    u.region_name = opt_s(rname[i], rname_i[i]);
+    u.status = std::move(status[i]);
+    u.locked_until = opt_n(locked[i], locked_i[i]);
+    if (u.locked_until && *u.locked_until <= now) u.locked_until.reset();
+    u.created_at = created[i];
+    u.last_login_at = opt_n(last[i], last_i[i]);
+    if (roles_i[i] == soci::i_ok) u.roles = parse_roles(roles[i]);
+    out.push_back(std::move(u));
   }
-  soci::rowset<soci::row> roles = sql.prepare << "SELECT ur.user_id, r.id, r.code, r.name FROM user_roles ur "
-                                                 "JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (" + ids +
-                                                     ") ORDER BY ur.user_id, r.id";
-  for (const auto& r : roles)
-    (*by_id[get_i64(r, 0)])["roles"].push_back({{"id", get_i64(r, 1)}, {"code", get_str(r, 2)}, {"name", get_str(r, 3)}});
+  return out;
 }
 
 }  // namespace
 
 nlohmann::json UserService::load_user(soci::session& sql, std::int64_t id, bool show_pii) {
   long long uid = id;
-  soci::rowset<soci::row> rows = (sql.prepare << std::string(kUserColumns) + " WHERE u.id = :id", soci::use(uid));
-  nlohmann::json users = nlohmann::json::array();
-  for (const auto& r : rows) users.push_back(user_from_row(r, show_pii, now_ms()));
+  auto users = fetch_users(sql, " WHERE u.id = :id", 1, show_pii, [&](auto& prep) { prep, soci::use(uid); });
   if (users.empty()) throw Error::not_found("用户不存在", "no such user");
-  attach_roles(sql, users);
-  return users[0];
+  return to_json(users[0]);
 }
 
-nlohmann::json UserService::list(const Principal& who, const UserQuery& q) {
-  nlohmann::json out;
+UserPage UserService::list(const Principal& who, const UserQuery& q) {
+  UserPage page;
+  page.page = q.page;
+  page.size = q.size;
   db_.read([&](soci::session& sql) {
     std::string where = " WHERE " + scope_condition(who);
     // The search text is literal: % and _ typed by a user match themselves.
@@ -246,19 +288,17 @@ nlohmann::json UserService::list(const Principal& who, const UserQuery& q) {
     long long total = 0;
     sql << "SELECT COUNT(*) FROM users u" + where, soci::use(like), soci::use(like), soci::use(like),
         soci::use(dept), soci::use(dept), soci::use(status), soci::use(status), soci::into(total);
+    page.total = total;
+    if (total == 0) return;
     long long limit = q.size, offset = static_cast<long long>(q.page - 1) * q.size;
-    nlohmann::json items = nlohmann::json::array();
-    bool pii = who.can("pii:read");
-    auto now = now_ms();
-    soci::rowset<soci::row> rows =
-        (sql.prepare << std::string(kUserColumns) + where + " ORDER BY u.id LIMIT :l OFFSET :o", soci::use(like),
-         soci::use(like), soci::use(like), soci::use(dept), soci::use(dept), soci::use(status), soci::use(status),
-         soci::use(limit), soci::use(offset));
-    for (const auto& r : rows) items.push_back(user_from_row(r, pii, now));
-    attach_roles(sql, items);
-    out = {{"items", items}, {"total", total}, {"page", q.page}, {"size", q.size}};
+    page.items = fetch_users(sql, where + " ORDER BY u.id LIMIT :l OFFSET :o", static_cast<std::size_t>(q.size),
+                             who.can("pii:read"), [&](auto& prep) {
+                               prep, soci::use(like), soci::use(like), soci::use(like), soci::use(dept),
+                                   soci::use(dept), soci::use(status), soci::use(status), soci::use(limit),
+                                   soci::use(offset);
+                             });
   });
-  return out;
+  return page;
 }
 
 nlohmann::json UserService::get(const Principal& who, std::int64_t id) {
@@ -274,7 +314,7 @@ std::int64_t UserService::create_system(Tx& tx, const Actor& actor, const std::s
                                         std::optional<std::int64_t> region_id,
                                         const std::vector<std::string>& role_codes) {
   check_password_policy(password);
-  std::string hash = hash_password(password, auth_.password_cost());
+  std::string hash = auth_.hash(password);
   long long at = now_ms();
   NullableId dept(department_id), region(region_id);
   std::string un = username, nm = name;
@@ -319,7 +359,7 @@ nlohmann::json UserService::create(const Principal& who, const Actor& actor, con
   f.done();
   check_password_policy(password);
   // Hash before the transaction: argon2id must not hold the write lock.
-  std::string hash = hash_password(password, auth_.password_cost());
+  std::string hash = auth_.hash(password);
   std::int64_t id = db_.write([&](Tx& tx) {
     require_placement(tx.sql, who, dept, region);
     require_assignable(tx.sql, who, role_ids);
@@ -412,7 +452,7 @@ void UserService::set_password(const Principal& who, const Actor& actor, std::in
   std::string password = f.str("password", 128);
   f.done();
   check_password_policy(password);
-  std::string hash = hash_password(password, auth_.password_cost());
+  std::string hash = auth_.hash(password);
   db_.write([&](Tx& tx) {
     require_in_scope(tx.sql, who, id);
     long long uid = id, at = now_ms();
@@ -442,7 +482,7 @@ void UserService::set_locked(const Principal& who, const Actor& actor, std::int6
 
 void UserService::set_password_system(const Actor& actor, const std::string& username, const std::string& password) {
   check_password_policy(password);
-  std::string hash = hash_password(password, auth_.password_cost());
+  std::string hash = auth_.hash(password);
   db_.write([&](Tx& tx) {
     std::string un = username;
     long long id = 0;

@@ -11,6 +11,7 @@
 #include "platform/audit/audit_log.h"
 #include "platform/auth/auth_service.h"
 #include "platform/auth/principal.h"
+#include "platform/auth/user_view.h"
 #include "platform/db/database.h"
 
 #include <nlohmann/json.hpp>
@@ -32,7 +33,7 @@ class UserService {
  public:
   UserService(Database& db, AuthService& auth);
 
-  nlohmann::json list(const Principal& who, const UserQuery& q);
+  UserPage list(const Principal& who, const UserQuery& q);
   nlohmann::json get(const Principal& who, std::int64_t id);
   // `body` is the request object; validated here. Returns the created user.
   nlohmann::json create(const Principal& who, const Actor& actor, const nlohmann::json& body);

@@ -45,6 +45,10 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Response json(int status, const nlohmann::json& body);
+  // A body already serialised (e.g. by JsonWriter).
+  static Response json_text(int status, std::string body) {
+    return Response{status, "application/json; charset=utf-8", std::move(body), {}};
+  }
   static Response no_content() { return Response{204, "", "", {}}; }
 };
 

@@ -1,0 +1,2 @@
+-- SQLite has group_concat(value, separator) built in; the PostgreSQL 0002 migration adds an
+-- aggregate of the same name and shape, so that one SQL text serves both dialects.
