@@ -258,6 +258,25 @@ TEST(Users, AuditLogIsAppendOnly) {
   EXPECT_EQ(http("DELETE", "/api/audit/operations", "", bearer(admin())).status, 405);
 }
 
+TEST(Users, ListPagesSearchesLiterallyAndShowsRoles) {
+  auto a = create_user(admin(), {{"username", "page_a"}, {"name", "百分号%用户"}, {"password", strong("pa")}});
+  create_user(admin(), {{"username", "page_b"}, {"name", "普通用户"}, {"password", strong("pb")}});
+  auto pct = http("GET", "/api/users?q=%25", "", bearer(admin())).json();
+  ASSERT_EQ(pct["total"], 1) << pct.dump();  // % matches itself, not everything
+  EXPECT_EQ(pct["items"][0]["username"], "page_a");
+  auto all = http("GET", "/api/users?size=200", "", bearer(admin())).json();
+  auto p1 = http("GET", "/api/users?size=2&page=1", "", bearer(admin())).json();
+  auto p2 = http("GET", "/api/users?size=2&page=2", "", bearer(admin())).json();
+  EXPECT_EQ(p1["total"], all["total"]);
+  ASSERT_EQ(p1["items"].size(), 2u);
+  EXPECT_EQ(p2["items"][0], all["items"][2]);
+  EXPECT_EQ(all["items"][0]["roles"][0]["code"], "admin");
+  auto past = http("GET", "/api/users?size=50&page=9999", "", bearer(admin())).json();
+  EXPECT_TRUE(past["items"].empty());
+  EXPECT_EQ(past["total"], all["total"]);
+  (void)a;
+}
+
 TEST(Users, PhoneAndIdCardMaskedWithoutPiiRead) {
   auto u = create_user(admin(), {{"username", "pii"}, {"name", "张三"}, {"password", strong("p")},
                                  {"phone", "13912345678"}, {"id_card", "370404199001011234"}});
@@ -293,6 +312,12 @@ TEST(Scope, TownAdminSeesOnlyItsTown) {
   EXPECT_FALSE(names.count("gs_worker"));
   EXPECT_FALSE(names.count("admin"));
   EXPECT_EQ(list["total"].get<long long>(), static_cast<long long>(names.size()));
+  for (const auto& u : list["items"])
+    if (u["username"] == "tanshan") {
+      ASSERT_EQ(u["roles"].size(), 1u);
+      EXPECT_EQ(u["roles"][0]["code"], "town_admin");
+      EXPECT_EQ(u["roles"][0]["name"], "镇街管理员");
+    }
   // Outside the scope: 403, and nothing of the user in the answer.
   auto denied = http("GET", "/api/users/" + std::to_string(other["id"].get<long long>()), "", bearer(town));
   EXPECT_EQ(denied.status, 403);
