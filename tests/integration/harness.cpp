@@ -102,9 +102,14 @@ bool is_postgresql() { return runtime().db.dialect() == Dialect::kPostgresql; }
 
 HttpResult http(const std::string& method, const std::string& target, const std::string& body,
                 const std::map<std::string, std::string>& extra) {
+  return http_to(port(), method, target, body, extra);
+}
+
+HttpResult http_to(int to_port, const std::string& method, const std::string& target, const std::string& body,
+                   const std::map<std::string, std::string>& extra) {
   asio::io_context io;
   beast::tcp_stream stream(io);
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port())));
+  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(to_port)));
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
   for (const auto& [k, v] : extra) req.set(k, v);

@@ -29,6 +29,9 @@ struct HttpResult {
 // One HTTP/1.1 request on a fresh connection. `extra` headers are added verbatim.
 HttpResult http(const std::string& method, const std::string& target, const std::string& body = "",
                 const std::map<std::string, std::string>& extra = {});
+// The same, to another server on 127.0.0.1:`port` (e.g. a child `ecity serve`).
+HttpResult http_to(int port, const std::string& method, const std::string& target, const std::string& body = "",
+                   const std::map<std::string, std::string>& extra = {});
 // Sends raw bytes and returns whatever the server answers before closing (for limits).
 std::string raw(const std::string& bytes);
 

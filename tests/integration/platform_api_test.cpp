@@ -435,6 +435,33 @@ TEST(Events, OutboxDeliversCommittedEventsOnly) {
   EXPECT_EQ(rolled_back_seen.load(), 0);
   // Delivered once: a second pass finds nothing.
   EXPECT_EQ(bus.deliver_pending(), 0);
+  // A subscriber that throws sees the event again; later events wait behind it (order).
+  int attempts = 0;
+  {
+    platform::EventBus failing(runtime().db);
+    failing.subscribe("test.retry", [&](const platform::Event&) {
+      if (++attempts == 1) throw std::runtime_error("downstream unavailable");
+    });
+    runtime().db.write([&](Tx& tx) { failing.publish(tx, "test.retry", {{"n", 1}}); });
+    EXPECT_EQ(failing.deliver_pending(), 0);
+    EXPECT_EQ(failing.deliver_pending(), 1);
+    EXPECT_EQ(attempts, 2);
+  }
+  // Published but never delivered before a "restart": a new bus over the same outbox
+  // delivers it.
+  {
+    platform::EventBus before_crash(runtime().db);
+    runtime().db.write([&](Tx& tx) { before_crash.publish(tx, "test.ok", {{"ok", true}}); });
+  }
+  seen = 0;
+  platform::EventBus after_restart(runtime().db);
+  after_restart.subscribe("test.", [](const platform::Event& e) {
+    if (e.payload.value("ok", false)) seen++;
+  });
+  after_restart.start();
+  for (int i = 0; i < 200 && seen.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  after_restart.stop();
+  EXPECT_EQ(seen.load(), 1);
   runtime().bus.start();
 }
 
