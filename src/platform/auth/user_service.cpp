@@ -447,6 +447,41 @@ nlohmann::json UserService::update(const Principal& who, const Actor& actor, std
   return get(who, id);
 }
 
+namespace {
+
+std::int64_t user_id_by_name(Tx& tx, const std::string& username) {
+  std::string un = username;
+  long long id = 0;
+  soci::indicator ind = soci::i_null;
+  tx.sql << "SELECT id FROM users WHERE username = :u", soci::use(un), soci::into(id, ind);
+  if (ind != soci::i_ok) throw Error::not_found("用户不存在：" + username, "no such user: " + username);
+  return id;
+}
+
+}  // namespace
+
+void UserService::write_password(Tx& tx, const Actor& actor, std::int64_t id, const std::string& hash, bool unlock) {
+  long long uid = id, at = now_ms();
+  std::string h = hash;
+  tx.sql << std::string("UPDATE users SET password_hash = :h, failed_logins = 0, updated_at = :t") +
+                (unlock ? ", locked_until = NULL" : "") + " WHERE id = :id",
+      soci::use(h), soci::use(at), soci::use(uid);
+  auth_.revoke_user_sessions(tx, id);
+  audit_operation(tx, actor, "user", std::to_string(id), "reset-password", nullptr, nullptr);
+}
+
+void UserService::write_lock(Tx& tx, const Actor& actor, std::int64_t id, bool locked) {
+  long long uid = id;
+  if (locked) {
+    long long until = kLockedForever;
+    tx.sql << "UPDATE users SET locked_until = :t WHERE id = :id", soci::use(until), soci::use(uid);
+    auth_.revoke_user_sessions(tx, id);
+  } else {
+    tx.sql << "UPDATE users SET locked_until = NULL, failed_logins = 0 WHERE id = :id", soci::use(uid);
+  }
+  audit_operation(tx, actor, "user", std::to_string(id), locked ? "lock" : "unlock", nullptr, nullptr);
+}
+
 void UserService::set_password(const Principal& who, const Actor& actor, std::int64_t id, const nlohmann::json& body) {
   Fields f(body, {"password"});
   std::string password = f.str("password", 128);
@@ -455,11 +490,7 @@ void UserService::set_password(const Principal& who, const Actor& actor, std::in
   std::string hash = auth_.hash(password);
   db_.write([&](Tx& tx) {
     require_in_scope(tx.sql, who, id);
-    long long uid = id, at = now_ms();
-    tx.sql << "UPDATE users SET password_hash = :h, failed_logins = 0, updated_at = :t WHERE id = :id", soci::use(hash),
-        soci::use(at), soci::use(uid);
-    auth_.revoke_user_sessions(tx, id);
-    audit_operation(tx, actor, "user", std::to_string(id), "reset-password", nullptr, nullptr);
+    write_password(tx, actor, id, hash, false);
   });
 }
 
@@ -468,51 +499,18 @@ void UserService::set_locked(const Principal& who, const Actor& actor, std::int6
     throw Error::conflict("cannot-lock-self", "不能锁定自己的账号", "you cannot lock your own account");
   db_.write([&](Tx& tx) {
     require_in_scope(tx.sql, who, id);
-    long long uid = id;
-    if (locked) {
-      long long until = kLockedForever;
-      tx.sql << "UPDATE users SET locked_until = :t WHERE id = :id", soci::use(until), soci::use(uid);
-      auth_.revoke_user_sessions(tx, id);
-    } else {
-      tx.sql << "UPDATE users SET locked_until = NULL, failed_logins = 0 WHERE id = :id", soci::use(uid);
-    }
-    audit_operation(tx, actor, "user", std::to_string(id), locked ? "lock" : "unlock", nullptr, nullptr);
+    write_lock(tx, actor, id, locked);
   });
 }
 
 void UserService::set_password_system(const Actor& actor, const std::string& username, const std::string& password) {
   check_password_policy(password);
   std::string hash = auth_.hash(password);
-  db_.write([&](Tx& tx) {
-    std::string un = username;
-    long long id = 0;
-    soci::indicator ind = soci::i_null;
-    tx.sql << "SELECT id FROM users WHERE username = :u", soci::use(un), soci::into(id, ind);
-    if (ind != soci::i_ok) throw Error::not_found("用户不存在：" + username, "no such user: " + username);
-    long long at = now_ms();
-    tx.sql << "UPDATE users SET password_hash = :h, failed_logins = 0, locked_until = NULL, updated_at = :t WHERE id = :id",
-        soci::use(hash), soci::use(at), soci::use(id);
-    auth_.revoke_user_sessions(tx, id);
-    audit_operation(tx, actor, "user", std::to_string(id), "reset-password", nullptr, nullptr);
-  });
+  db_.write([&](Tx& tx) { write_password(tx, actor, user_id_by_name(tx, username), hash, true); });
 }
 
 void UserService::set_locked_system(const Actor& actor, const std::string& username, bool locked) {
-  db_.write([&](Tx& tx) {
-    std::string un = username;
-    long long id = 0;
-    soci::indicator ind = soci::i_null;
-    tx.sql << "SELECT id FROM users WHERE username = :u", soci::use(un), soci::into(id, ind);
-    if (ind != soci::i_ok) throw Error::not_found("用户不存在：" + username, "no such user: " + username);
-    if (locked) {
-      long long until = kLockedForever;
-      tx.sql << "UPDATE users SET locked_until = :t WHERE id = :id", soci::use(until), soci::use(id);
-      auth_.revoke_user_sessions(tx, id);
-    } else {
-      tx.sql << "UPDATE users SET locked_until = NULL, failed_logins = 0 WHERE id = :id", soci::use(id);
-    }
-    audit_operation(tx, actor, "user", std::to_string(id), locked ? "lock" : "unlock", nullptr, nullptr);
-  });
+  db_.write([&](Tx& tx) { write_lock(tx, actor, user_id_by_name(tx, username), locked); });
 }
 
 // ---------------------------------------------------------------------------------- roles

@@ -67,6 +67,10 @@ class UserService {
   void require_in_scope(soci::session& sql, const Principal& who, std::int64_t user_id);
   void require_placement(soci::session& sql, const Principal& who, std::optional<std::int64_t> department_id,
                          std::optional<std::int64_t> region_id);
+  // The writes behind set_password/set_locked and their command-line twins; each revokes
+  // the user's sessions where it must and appends its audit row.
+  void write_password(Tx& tx, const Actor& actor, std::int64_t id, const std::string& hash, bool unlock);
+  void write_lock(Tx& tx, const Actor& actor, std::int64_t id, bool locked);
   void require_assignable(soci::session& sql, const Principal& who, const std::vector<std::int64_t>& role_ids);
 
   Database& db_;
