@@ -202,64 +202,110 @@ std::vector<RoleRef> parse_roles(const std::string& text) {
   return out;
 }
 
-// Reads up to `limit` users with one bulk fetch into typed vectors: soci::row's dynamic
+// The columns of kUserColumns as typed vectors for one bulk fetch: soci::row's dynamic
 // types and SOCI's per-row fetch cost more than the query itself on a 50-row page.
-template <typename Bind>
-std::vector<UserView> fetch_users(soci::session& sql, const std::string& tail, std::size_t limit, bool show_pii,
-                                  Bind&& bind) {
+struct UserRows {
+  std::vector<long long> id, dept, region, locked, created, last;
+  std::vector<std::string> username, name, phone, idc, email, dname, rname, status, roles;
+  std::vector<soci::indicator> phone_i, idc_i, email_i, dept_i, dname_i, region_i, rname_i, locked_i, last_i, roles_i;
+
   // SOCI 4.0's SQLite backend returns no rows into vectors of size 1 (it takes the
   // single-row path, then resizes the vectors to 0), so never ask for fewer than 2.
-  limit = std::max<std::size_t>(limit, 2);
-  std::vector<long long> id(limit), dept(limit), region(limit), locked(limit), created(limit), last(limit);
-  std::vector<std::string> username(limit), name(limit), phone(limit), idc(limit), email(limit), dname(limit),
-      rname(limit), status(limit), roles(limit);
-  std::vector<soci::indicator> phone_i(limit), idc_i(limit), email_i(limit), dept_i(limit), dname_i(limit),
-      region_i(limit), rname_i(limit), locked_i(limit), last_i(limit), roles_i(limit);
-  soci::details::prepare_temp_type prep = (sql.prepare << std::string(kUserColumns) + tail);
-  bind(prep);
-  prep, soci::into(id), soci::into(username), soci::into(name), soci::into(phone, phone_i), soci::into(idc, idc_i),
-      soci::into(email, email_i), soci::into(dept, dept_i), soci::into(dname, dname_i), soci::into(region, region_i),
-      soci::into(rname, rname_i), soci::into(status), soci::into(locked, locked_i), soci::into(created),
-      soci::into(last, last_i), soci::into(roles, roles_i);
-  soci::statement st(prep);
-  std::vector<UserView> out;
-  if (!st.execute(true)) return out;
-  const auto now = now_ms();
-  auto opt_s = [](std::string& v, soci::indicator i) { return i == soci::i_ok ? std::optional(std::move(v)) : std::nullopt; };
-  auto opt_n = [](long long v, soci::indicator i) {
-    return i == soci::i_ok ? std::optional<std::int64_t>(v) : std::nullopt;
-  };
-  out.reserve(id.size());
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    UserView u;
-    u.id = id[i];
-    u.username = std::move(username[i]);
-    u.name = std::move(name[i]);
-    u.phone = opt_s(phone[i], phone_i[i]);
-    u.id_card = opt_s(idc[i], idc_i[i]);
-    if (u.phone && !show_pii) u.phone = mask_phone(*u.phone);
-    if (u.id_card && !show_pii) u.id_card = mask_id_card(*u.id_card);
-    u.email = opt_s(email[i], email_i[i]);
-    u.department_id = opt_n(dept[i], dept_i[i]);
-    u.department_name = opt_s(dname[i], dname_i[i]);
-    u.region_id = opt_n(region[i], region_i[i]);
-    u.region_name = opt_s(rname[i], rname_i[i]);
-    u.status = std::move(status[i]);
-    u.locked_until = opt_n(locked[i], locked_i[i]);
-    if (u.locked_until && *u.locked_until <= now) u.locked_until.reset();
-    u.created_at = created[i];
-    u.last_login_at = opt_n(last[i], last_i[i]);
-    if (roles_i[i] == soci::i_ok) u.roles = parse_roles(roles[i]);
-    out.push_back(std::move(u));
+  void resize(std::size_t n) {
+    n = std::max<std::size_t>(n, 2);
+    for (auto* v : {&id, &dept, &region, &locked, &created, &last}) v->resize(n);
+    for (auto* v : {&username, &name, &phone, &idc, &email, &dname, &rname, &status, &roles}) v->resize(n);
+    for (auto* v : {&phone_i, &idc_i, &email_i, &dept_i, &dname_i, &region_i, &rname_i, &locked_i, &last_i, &roles_i})
+      v->resize(n);
   }
-  return out;
+  void bind(soci::details::prepare_temp_type& prep) {
+    prep, soci::into(id), soci::into(username), soci::into(name), soci::into(phone, phone_i), soci::into(idc, idc_i),
+        soci::into(email, email_i), soci::into(dept, dept_i), soci::into(dname, dname_i), soci::into(region, region_i),
+        soci::into(rname, rname_i), soci::into(status), soci::into(locked, locked_i), soci::into(created),
+        soci::into(last, last_i), soci::into(roles, roles_i);
+  }
+  // The fetched rows (id.size() of them after execute) as views.
+  std::vector<UserView> take(bool show_pii) {
+    std::vector<UserView> out;
+    const auto now = now_ms();
+    auto opt_s = [](std::string& v, soci::indicator i) { return i == soci::i_ok ? std::optional(std::move(v)) : std::nullopt; };
+    auto opt_n = [](long long v, soci::indicator i) {
+      return i == soci::i_ok ? std::optional<std::int64_t>(v) : std::nullopt;
+    };
+    out.reserve(id.size());
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      UserView u;
+      u.id = id[i];
+      u.username = std::move(username[i]);
+      u.name = std::move(name[i]);
+      u.phone = opt_s(phone[i], phone_i[i]);
+      u.id_card = opt_s(idc[i], idc_i[i]);
+      if (u.phone && !show_pii) u.phone = mask_phone(*u.phone);
+      if (u.id_card && !show_pii) u.id_card = mask_id_card(*u.id_card);
+      u.email = opt_s(email[i], email_i[i]);
+      u.department_id = opt_n(dept[i], dept_i[i]);
+      u.department_name = opt_s(dname[i], dname_i[i]);
+      u.region_id = opt_n(region[i], region_i[i]);
+      u.region_name = opt_s(rname[i], rname_i[i]);
+      u.status = std::move(status[i]);
+      u.locked_until = opt_n(locked[i], locked_i[i]);
+      if (u.locked_until && *u.locked_until <= now) u.locked_until.reset();
+      u.created_at = created[i];
+      u.last_login_at = opt_n(last[i], last_i[i]);
+      if (roles_i[i] == soci::i_ok) u.roles = parse_roles(roles[i]);
+      out.push_back(std::move(u));
+    }
+    return out;
+  }
+};
+
+// One user by id (not cached: writes and single reads are not the hot path).
+std::vector<UserView> fetch_user(soci::session& sql, std::int64_t user_id, bool show_pii) {
+  UserRows rows;
+  rows.resize(1);
+  long long uid = user_id;
+  soci::details::prepare_temp_type prep = (sql.prepare << std::string(kUserColumns) + " WHERE u.id = :id");
+  prep, soci::use(uid);
+  rows.bind(prep);
+  soci::statement st(prep);
+  if (!st.execute(true)) return {};
+  return rows.take(show_pii);
 }
+
+// The user list's count, prepared once per session and data-scope condition.
+struct UserCountQuery : CachedQuery {
+  std::string like, status;
+  long long dept = 0, total = 0;
+  soci::statement st;
+
+  UserCountQuery(soci::session& sql, const std::string& text)
+      : st((sql.prepare << text, soci::use(like), soci::use(like), soci::use(like), soci::use(dept), soci::use(dept),
+            soci::use(status), soci::use(status), soci::into(total))) {}
+};
+
+// The user list's page statement, prepared once per session and data-scope condition.
+struct UserListQuery : CachedQuery {
+  std::string like, status;
+  long long dept = 0, limit = 0, offset = 0;
+  UserRows rows;
+  soci::statement st;
+
+  UserListQuery(soci::session& sql, const std::string& text) : st(prepare(sql, text)) {}
+
+  soci::details::prepare_temp_type prepare(soci::session& sql, const std::string& text) {
+    rows.resize(2);
+    soci::details::prepare_temp_type prep = (sql.prepare << text);
+    prep, soci::use(like), soci::use(like), soci::use(like), soci::use(dept), soci::use(dept), soci::use(status),
+        soci::use(status), soci::use(limit), soci::use(offset);
+    rows.bind(prep);
+    return prep;
+  }
+};
 
 }  // namespace
 
 nlohmann::json UserService::load_user(soci::session& sql, std::int64_t id, bool show_pii) {
-  long long uid = id;
-  auto users = fetch_users(sql, " WHERE u.id = :id", 1, show_pii, [&](auto& prep) { prep, soci::use(uid); });
+  auto users = fetch_user(sql, id, show_pii);
   if (users.empty()) throw Error::not_found("用户不存在", "no such user");
   return to_json(users[0]);
 }
@@ -285,18 +331,36 @@ UserPage UserService::list(const Principal& who, const UserQuery& q) {
     where += " AND (:q1 = '' OR u.username LIKE :q2 ESCAPE '!' OR u.name LIKE :q3 ESCAPE '!')";
     where += " AND (:d1 = 0 OR u.department_id = :d2)";
     where += " AND (:s1 = '' OR u.status = :s2)";
-    long long total = 0;
-    sql << "SELECT COUNT(*) FROM users u" + where, soci::use(like), soci::use(like), soci::use(like),
-        soci::use(dept), soci::use(dept), soci::use(status), soci::use(status), soci::into(total);
-    page.total = total;
-    if (total == 0) return;
-    long long limit = q.size, offset = static_cast<long long>(q.page - 1) * q.size;
-    page.items = fetch_users(sql, where + " ORDER BY u.id LIMIT :l OFFSET :o", static_cast<std::size_t>(q.size),
-                             who.can("pii:read"), [&](auto& prep) {
-                               prep, soci::use(like), soci::use(like), soci::use(like), soci::use(dept),
-                                   soci::use(dept), soci::use(status), soci::use(status), soci::use(limit),
-                                   soci::use(offset);
-                             });
+    auto& count = db_.cached<UserCountQuery>(sql, "users.count" + where, [&](soci::session& session) {
+      return std::make_unique<UserCountQuery>(session, "SELECT COUNT(*) FROM users u" + where);
+    });
+    count.like = like;
+    count.dept = dept;
+    count.status = status;
+    count.total = 0;
+    count.st.execute(true);
+    db_.finish(count.st);
+    page.total = count.total;
+    if (page.total == 0) return;
+    auto& query = db_.cached<UserListQuery>(sql, "users.list" + where, [&](soci::session& session) {
+      return std::make_unique<UserListQuery>(session, std::string(kUserColumns) + where +
+                                                          " ORDER BY u.id LIMIT :l OFFSET :o");
+    });
+    query.like = like;
+    query.dept = dept;
+    query.status = status;
+    query.limit = q.size;
+    query.offset = static_cast<long long>(q.page - 1) * q.size;
+    query.rows.resize(static_cast<std::size_t>(q.size));
+    bool got = false;
+    try {
+      got = query.st.execute(true);
+    } catch (...) {
+      db_.finish(query.st);
+      throw;
+    }
+    db_.finish(query.st);
+    if (got) page.items = query.rows.take(who.can("pii:read"));
   });
   return page;
 }

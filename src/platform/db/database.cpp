@@ -57,6 +57,8 @@ Database::Database(const DatabaseConfig& config)
         sql << "SET client_min_messages = WARNING";
       }
     }
+    caches_.resize(size_);
+    for (std::size_t i = 0; i < size_; ++i) index_[&pool_->at(i)] = i;
   } catch (const soci::soci_error& e) {
     spdlog::error("event=db_open_failed dialect={} error=\"{}\"",
                   dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql", e.what());
@@ -64,7 +66,16 @@ Database::Database(const DatabaseConfig& config)
   }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  // Cached statements must go before the sessions they were prepared on.
+  caches_.clear();
+}
+
+void Database::finish(soci::statement& st) {
+  if (dialect_ != Dialect::kSqlite) return;  // libpq results are complete in memory
+  auto* be = static_cast<soci::sqlite3_statement_backend*>(st.get_backend());
+  if (be != nullptr && be->stmt_ != nullptr) sqlite_api::sqlite3_reset(be->stmt_);
+}
 
 Database::Lease::Lease(Database& db) : db_(db) {
   // Waiting for a session is bounded: a stuck pool must surface as 503, not as a hang.
