@@ -17,8 +17,8 @@ Runtime::Runtime(Config c)
       db(config.database),
       bus(db),
       auth(db, config.auth),
-      users(db, auth),
-      org(db),
+      users(db, auth, bus),
+      org(db, bus),
       static_files(config.server.web_root),
       national_(Calendar::load(config.calendar.file)) {
   calendar_ = std::make_shared<const Calendar>(national_);

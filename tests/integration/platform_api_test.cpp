@@ -398,6 +398,34 @@ TEST(Org, DepartmentsCreateMoveDelete) {
   EXPECT_EQ(http("DELETE", "/api/org/departments/abc", "", bearer(admin())).status, 404);
 }
 
+TEST(Org, DepartmentChangesArePublishedWithTheWrite) {
+  auto outbox = [](const std::string& topic, const std::string& code) {
+    return runtime().db.read([&](soci::session& sql) {
+      long long n = 0;
+      std::string like = "%\"code\":\"" + code + "\"%";
+      sql << "SELECT COUNT(*) FROM outbox WHERE topic = :t AND payload LIKE :p", soci::use(topic), soci::use(like),
+          soci::into(n);
+      return n;
+    });
+  };
+  auto r = http("POST", "/api/org/departments", R"({"code":"EV-1","name":"事件测试"})", bearer(admin()));
+  ASSERT_EQ(r.status, 201);
+  EXPECT_EQ(outbox("org.department.created", "EV-1"), 1);
+  // A refused write publishes nothing.
+  EXPECT_EQ(http("POST", "/api/org/departments", R"({"code":"EV-1","name":"重复"})", bearer(admin())).status, 409);
+  EXPECT_EQ(outbox("org.department.created", "EV-1"), 1);
+  EXPECT_EQ(http("DELETE", "/api/org/departments/" + std::to_string(r.json()["id"].get<long long>()), "", bearer(admin())).status, 204);
+  EXPECT_EQ(outbox("org.department.deleted", "EV-1"), 1);
+  auto u = create_user(admin(), {{"username", "evented"}, {"name", "事件"}, {"password", strong("e")}, {"phone", "13700001111"}});
+  auto users = runtime().db.read([](soci::session& sql) {
+    std::string payload;
+    sql << "SELECT payload FROM outbox WHERE topic = 'auth.user.created' ORDER BY id DESC LIMIT 1", soci::into(payload);
+    return payload;
+  });
+  EXPECT_NE(users.find("evented"), std::string::npos);
+  EXPECT_EQ(users.find("13700001111"), std::string::npos);  // no personal data in events
+}
+
 TEST(Org, RegionImportRejectsBadGeoJsonAndKeepsNothing) {
   long long before = count_rows("regions");
   json fc = {{"type", "FeatureCollection"},

@@ -86,7 +86,15 @@ void set_roles(soci::session& sql, std::int64_t user_id, const std::vector<std::
 
 }  // namespace
 
-UserService::UserService(Database& db, AuthService& auth) : db_(db), auth_(auth) {}
+UserService::UserService(Database& db, AuthService& auth, EventBus& bus) : db_(db), auth_(auth), bus_(bus) {}
+
+namespace {
+// The payload of auth.user.* events: identifiers and placement only, never PII.
+nlohmann::json user_event(const nlohmann::json& u) {
+  return {{"id", u["id"]}, {"username", u["username"]}, {"department_id", u["department_id"]},
+          {"region_id", u["region_id"]}, {"status", u["status"]}};
+}
+}  // namespace
 
 std::string UserService::scope_condition(const Principal& who) {
   if (who.sees_all()) return "1=1";
@@ -444,7 +452,9 @@ nlohmann::json UserService::create(const Principal& who, const Actor& actor, con
       throw;
     }
     set_roles(tx.sql, new_id, role_ids);
-    audit_operation(tx, actor, "user", std::to_string(new_id), "create", nullptr, load_user(tx.sql, new_id, false));
+    auto after = load_user(tx.sql, new_id, false);
+    audit_operation(tx, actor, "user", std::to_string(new_id), "create", nullptr, after);
+    bus_.publish(tx, "auth.user.created", user_event(after));
     return static_cast<std::int64_t>(new_id);
   });
   return get(who, id);
@@ -505,7 +515,9 @@ nlohmann::json UserService::update(const Principal& who, const Actor& actor, std
     }
     if (set_role_ids) set_roles(tx.sql, id, role_ids);
     tx.sql << "UPDATE users SET updated_at = :t WHERE id = :id", soci::use(at), soci::use(uid);
-    audit_operation(tx, actor, "user", std::to_string(id), "update", before, load_user(tx.sql, id, false));
+    auto after = load_user(tx.sql, id, false);
+    audit_operation(tx, actor, "user", std::to_string(id), "update", before, after);
+    bus_.publish(tx, "auth.user.updated", user_event(after));
     tx.after_commit([this] { auth_.invalidate(); });
   });
   return get(who, id);

@@ -13,6 +13,7 @@
 #include "platform/auth/principal.h"
 #include "platform/auth/user_view.h"
 #include "platform/db/database.h"
+#include "platform/events/event_bus.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +32,9 @@ struct UserQuery {
 
 class UserService {
  public:
-  UserService(Database& db, AuthService& auth);
+  // User changes are published on `bus` as auth.user.{created,updated} with {id, username,
+  // department_id, region_id, status} (no personal data), in the same transaction.
+  UserService(Database& db, AuthService& auth, EventBus& bus);
 
   UserPage list(const Principal& who, const UserQuery& q);
   nlohmann::json get(const Principal& who, std::int64_t id);
@@ -75,6 +78,7 @@ class UserService {
 
   Database& db_;
   AuthService& auth_;
+  EventBus& bus_;
 };
 
 }  // namespace ecity::platform

@@ -56,9 +56,16 @@ std::string path_of(soci::session& sql, const char* table, std::int64_t id) {
   return p;
 }
 
+// The payload of org.department.* events.
+nlohmann::json department_event(const nlohmann::json& d) {
+  return {{"id", d["id"]}, {"code", d["code"]}, {"name", d["name"]}, {"parent_id", d["parent_id"]}};
+}
+
 }  // namespace
 
-OrgService::OrgService(Database& db) : db_(db), locator_(std::make_shared<RegionLocator>(std::vector<RegionShape>{})) {}
+OrgService::OrgService(Database& db, EventBus& bus)
+    : db_(db),
+      bus_(bus), locator_(std::make_shared<RegionLocator>(std::vector<RegionShape>{})) {}
 
 nlohmann::json OrgService::list_regions(const Principal& who) {
   nlohmann::json items = nlohmann::json::array();
@@ -295,6 +302,7 @@ nlohmann::json OrgService::create_department(const Principal& who, const Actor& 
     tx.sql << "UPDATE departments SET path = :p WHERE id = :id", soci::use(path), soci::use(id);
     auto after = load_department(tx.sql, id);
     audit_operation(tx, actor, "department", std::to_string(id), "create", nullptr, after);
+    bus_.publish(tx, "org.department.created", department_event(after));
     return after;
   });
 }
@@ -357,6 +365,7 @@ nlohmann::json OrgService::update_department(const Principal& who, const Actor& 
     }
     auto after = load_department(tx.sql, id);
     audit_operation(tx, actor, "department", std::to_string(id), "update", before, after);
+    bus_.publish(tx, "org.department.updated", department_event(after));
     return after;
   });
 }
@@ -373,6 +382,7 @@ void OrgService::delete_department(const Principal& who, const Actor& actor, std
                             "the department still has sub-departments or users");
     tx.sql << "DELETE FROM departments WHERE id = :id", soci::use(i);
     audit_operation(tx, actor, "department", std::to_string(id), "delete", before, nullptr);
+    bus_.publish(tx, "org.department.deleted", department_event(before));
   });
 }
 

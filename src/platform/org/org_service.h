@@ -10,6 +10,7 @@
 #include "platform/audit/audit_log.h"
 #include "platform/auth/principal.h"
 #include "platform/db/database.h"
+#include "platform/events/event_bus.h"
 #include "platform/org/locator.h"
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,9 @@ namespace ecity::platform {
 
 class OrgService {
  public:
-  explicit OrgService(Database& db);
+  // Department changes are published on `bus` as org.department.{created,updated,deleted}
+  // with {id, code, name, parent_id}, in the same transaction as the change.
+  OrgService(Database& db, EventBus& bus);
 
   // Regions the caller may see (a region-scoped user: its subtree and its ancestors).
   nlohmann::json list_regions(const Principal& who);
@@ -49,6 +52,7 @@ class OrgService {
   void require_department_scope(soci::session& sql, const Principal& who, std::optional<std::int64_t> dept_id);
 
   Database& db_;
+  EventBus& bus_;
   mutable std::mutex mu_;
   std::shared_ptr<const RegionLocator> locator_;  // guarded by mu_ (the pointer, not the object)
 };
