@@ -5,6 +5,7 @@
 #include "platform/auth/permissions.h"
 #include "platform/auth/user_view.h"
 #include "platform/db/row.h"
+#include "platform/db/tree_path.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
 
@@ -142,18 +143,12 @@ void UserService::require_placement(soci::session& sql, const Principal& who, st
     throw Error::invalid("validation", "区域不存在", "no such region")
         .with("errors", nlohmann::json::array({{{"field", "region_id"}, {"message", "区域不存在"}}}));
   if (who.sees_all()) return;
-  auto path_of = [&](const char* table, std::int64_t id) {
-    long long i = id;
-    std::string p;
-    sql << std::string("SELECT path FROM ") + table + " WHERE id = :id", soci::use(i), soci::into(p);
-    return p;
-  };
   for (auto s : who.scopes) {
     if (s == DataScope::kDepartment && department_id && !who.department_path.empty() &&
-        path_of("departments", *department_id).rfind(who.department_path, 0) == 0)
+        tree_path(sql, "departments", *department_id).rfind(who.department_path, 0) == 0)
       return;
     if (s == DataScope::kRegion && !who.region_path.empty()) {
-      if (region_id && path_of("regions", *region_id).rfind(who.region_path, 0) == 0) return;
+      if (region_id && tree_path(sql, "regions", *region_id).rfind(who.region_path, 0) == 0) return;
     }
   }
   throw Error::forbidden("不能在您的数据权限范围之外创建或调整用户", "you cannot place users outside your data scope");

@@ -1,6 +1,7 @@
 #include "platform/org/org_service.h"
 
 #include "platform/db/row.h"
+#include "platform/db/tree_path.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
 
@@ -47,13 +48,12 @@ nlohmann::json load_department(soci::session& sql, std::int64_t id) {
   return j;
 }
 
-std::string path_of(soci::session& sql, const char* table, std::int64_t id) {
-  long long i = id;
-  std::string p;
-  soci::indicator ind = soci::i_null;
-  sql << std::string("SELECT path FROM ") + table + " WHERE id = :id", soci::use(i), soci::into(p, ind);
-  if (ind != soci::i_ok) return {};
-  return p;
+// A region-scoped user (without a department scope) sees its own subtree, and the
+// ancestors of its region so that the tree has a root; everyone else sees every region.
+bool region_visible(const Principal& who, const std::string& path) {
+  bool restrict = !who.sees_all() && who.scopes.count(DataScope::kRegion) && !who.region_path.empty() &&
+                  !who.scopes.count(DataScope::kDepartment);
+  return !restrict || path.rfind(who.region_path, 0) == 0 || who.region_path.rfind(path, 0) == 0;
 }
 
 // The payload of org.department.* events.
@@ -69,16 +69,12 @@ OrgService::OrgService(Database& db, EventBus& bus)
 
 nlohmann::json OrgService::list_regions(const Principal& who) {
   nlohmann::json items = nlohmann::json::array();
-  bool restrict = !who.sees_all() && who.scopes.count(DataScope::kRegion) && !who.region_path.empty() &&
-                  !who.scopes.count(DataScope::kDepartment);
   db_.read([&](soci::session& sql) {
     soci::rowset<soci::row> rows = sql.prepare << "SELECT id, parent_id, code, name, level, path, "
                                                   "CASE WHEN geometry IS NULL THEN 0 ELSE 1 END, sort FROM regions "
                                                   "ORDER BY path";
     for (const auto& r : rows) {
-      auto path = get_str(r, 5);
-      // A region-scoped user sees its subtree, and its ancestors so the tree has a root.
-      if (restrict && path.rfind(who.region_path, 0) != 0 && who.region_path.rfind(path, 0) != 0) continue;
+      if (!region_visible(who, get_str(r, 5))) continue;
       items.push_back({{"id", get_i64(r, 0)},
                        {"parent_id", nullable(opt_i64(r, 1))},
                        {"code", get_str(r, 2)},
@@ -97,11 +93,7 @@ nlohmann::json OrgService::get_region(const Principal& who, std::int64_t id) {
         (sql.prepare << "SELECT id, parent_id, code, name, level, path, geometry FROM regions WHERE id = :id", soci::use(i));
     nlohmann::json j;
     for (const auto& r : rows) {
-      auto path = get_str(r, 5);
-      bool restrict = !who.sees_all() && who.scopes.count(DataScope::kRegion) && !who.region_path.empty() &&
-                      !who.scopes.count(DataScope::kDepartment);
-      if (restrict && path.rfind(who.region_path, 0) != 0 && who.region_path.rfind(path, 0) != 0)
-        throw Error::forbidden();
+      if (!region_visible(who, get_str(r, 5))) throw Error::forbidden();
       auto geometry = opt_str(r, 6);
       j = {{"id", get_i64(r, 0)},   {"parent_id", nullable(opt_i64(r, 1))}, {"code", get_str(r, 2)},
            {"name", get_str(r, 3)}, {"level", get_str(r, 4)},              {"has_geometry", geometry.has_value()},
@@ -257,7 +249,7 @@ nlohmann::json OrgService::list_departments(const Principal&) {
 void OrgService::require_department_scope(soci::session& sql, const Principal& who, std::optional<std::int64_t> dept_id) {
   if (who.sees_all()) return;
   if (who.scopes.count(DataScope::kDepartment) && !who.department_path.empty() && dept_id &&
-      path_of(sql, "departments", *dept_id).rfind(who.department_path, 0) == 0)
+      tree_path(sql, "departments", *dept_id).rfind(who.department_path, 0) == 0)
     return;
   throw Error::forbidden("只能管理本部门及下级部门", "you may manage only your own department and those below it");
 }
@@ -275,12 +267,12 @@ nlohmann::json OrgService::create_department(const Principal& who, const Actor& 
     require_department_scope(tx.sql, who, parent);
     std::string parent_path = "/";
     if (parent) {
-      parent_path = path_of(tx.sql, "departments", *parent);
+      parent_path = tree_path(tx.sql, "departments", *parent);
       if (parent_path.empty())
         throw Error::invalid("validation", "上级部门不存在", "no such parent department")
             .with("errors", nlohmann::json::array({{{"field", "parent_id"}, {"message", "上级部门不存在"}}}));
     }
-    if (region && path_of(tx.sql, "regions", *region).empty())
+    if (region && tree_path(tx.sql, "regions", *region).empty())
       throw Error::invalid("validation", "区域不存在", "no such region")
           .with("errors", nlohmann::json::array({{{"field", "region_id"}, {"message", "区域不存在"}}}));
     long long pid = parent.value_or(0), rid = region.value_or(0), at = now_ms(), id = 0;
@@ -337,18 +329,18 @@ nlohmann::json OrgService::update_department(const Principal& who, const Actor& 
       tx.sql << "UPDATE departments SET sort = :s WHERE id = :id", soci::use(s), soci::use(i);
     }
     if (body.contains("region_id")) {
-      if (region && path_of(tx.sql, "regions", *region).empty())
+      if (region && tree_path(tx.sql, "regions", *region).empty())
         throw Error::invalid("validation", "区域不存在", "no such region");
       long long rid = region.value_or(0);
       soci::indicator rind = region ? soci::i_ok : soci::i_null;
       tx.sql << "UPDATE departments SET region_id = :r WHERE id = :id", soci::use(rid, rind), soci::use(i);
     }
     if (body.contains("parent_id")) {
-      std::string old_path = path_of(tx.sql, "departments", id);
+      std::string old_path = tree_path(tx.sql, "departments", id);
       std::string parent_path = "/";
       if (parent) {
         require_department_scope(tx.sql, who, parent);
-        parent_path = path_of(tx.sql, "departments", *parent);
+        parent_path = tree_path(tx.sql, "departments", *parent);
         if (parent_path.empty()) throw Error::invalid("validation", "上级部门不存在", "no such parent department");
         if (parent_path.rfind(old_path, 0) == 0)
           throw Error::conflict("department-cycle", "不能把部门移到它自己或下级部门之下",
