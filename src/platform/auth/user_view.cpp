@@ -25,6 +25,7 @@ void write_json(JsonWriter& w, const UserView& u) {
 
 std::string to_json_text(const UserPage& p) {
   JsonWriter w;
+  w.reserve(64 + p.items.size() * 400);  // a user is 300–400 bytes of JSON
   w.begin_object().key("items").begin_array();
   for (const auto& u : p.items) write_json(w, u);
   w.end_array().field("total", p.total).field("page", p.page).field("size", p.size).end_object();

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 
 namespace ecity::platform {
 
@@ -16,6 +17,20 @@ Dialect dialect_of(const std::string& url) {
   if (url.rfind("postgresql:", 0) == 0) return Dialect::kPostgresql;
   throw Error::invalid("database-url", "数据库地址应以 sqlite: 或 postgresql: 开头",
                        "database.url must start with sqlite: or postgresql:");
+}
+
+// Each pooled SQLite connection, and every statement prepared on it, is used by one thread
+// at a time (the pool leases it), so SQLite's serialized mode, which takes a mutex on every
+// API call, buys nothing; nor do its memory statistics, a global mutex on every allocation.
+// Both must be set before SQLite initialises: if something opened a database first, the
+// defaults stay, which is only slower.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK ||
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+      spdlog::debug("SQLite was initialised before ecity configured it; keeping its defaults");
+  });
 }
 
 }  // namespace
@@ -36,6 +51,7 @@ Database::Database(const DatabaseConfig& config)
       std::string path = config.url.substr(std::string("sqlite:").size());
       if (path.empty())
         throw Error::invalid("database-url", "SQLite 数据库路径为空", "empty SQLite path");
+      configure_sqlite_once();
       auto parent = std::filesystem::path(path).parent_path();
       if (!parent.empty()) std::filesystem::create_directories(parent);
       for (std::size_t i = 0; i < size_; ++i) {

@@ -2,6 +2,7 @@
 
 #include "platform/http/message.h"
 
+#include <array>
 #include <charconv>
 
 namespace ecity::platform {
@@ -77,12 +78,37 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
+namespace {
+
+// 1 for the ASCII bytes a JSON string must escape: controls, '"' and '\\'.
+constexpr std::array<bool, 128> kMustEscape = [] {
+  std::array<bool, 128> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
+}  // namespace
+
 void JsonWriter::escape(std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out_.push_back('"');
-  const bool utf8_ok = valid_utf8(s);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
+  // One pass: runs of bytes that need nothing are copied in one append; a malformed
+  // UTF-8 sequence becomes U+FFFD byte by byte, the rest of the string is kept.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t run = 0, i = 0;
+  while (i < s.size()) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (!kMustEscape[c]) {
+        ++i;
+        continue;
+      }
+    } else if (auto n = utf8_sequence(s.substr(i)); n != 0) {
+      i += n;
+      continue;
+    }
+    out_.append(s.data() + run, i - run);
     switch (c) {
       case '"': out_ += "\\\""; break;
       case '\\': out_ += "\\\\"; break;
@@ -94,13 +120,13 @@ void JsonWriter::escape(std::string_view s) {
           out_ += "\\u00";
           out_.push_back(kHex[c >> 4]);
           out_.push_back(kHex[c & 15]);
-        } else if (c >= 0x80 && !utf8_ok) {
-          out_ += "\xEF\xBF\xBD";  // U+FFFD for bytes of a malformed sequence
         } else {
-          out_.push_back(static_cast<char>(c));
+          out_ += "\xEF\xBF\xBD";  // U+FFFD for a byte of a malformed sequence
         }
     }
+    run = ++i;
   }
+  out_.append(s.data() + run, s.size() - run);
   out_.push_back('"');
 }
 

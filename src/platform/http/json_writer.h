@@ -36,6 +36,8 @@ class JsonWriter {
     key(k);
     return value(v);
   }
+  // Reserves room for about `bytes` of output (a list knows roughly how long it will be).
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
 

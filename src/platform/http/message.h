@@ -59,5 +59,8 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_is_spac
 std::map<std::string, std::string> parse_query(std::string_view query);
 // True if `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool valid_utf8(std::string_view s);
+// The length (1–4) of the well-formed UTF-8 sequence that starts `s`; 0 if it is malformed
+// (overlong, surrogate, beyond U+10FFFF, truncated) or `s` is empty.
+std::size_t utf8_sequence(std::string_view s);
 
 }  // namespace ecity::platform

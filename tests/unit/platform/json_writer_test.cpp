@@ -30,6 +30,24 @@ TEST(JsonWriter, InvalidUtf8BecomesReplacementCharacters) {
   EXPECT_EQ(parsed.get<std::string>(), "ok\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+TEST(JsonWriter, OnlyTheMalformedBytesAreReplaced) {
+  // A valid Chinese name next to a truncated sequence keeps its characters.
+  JsonWriter w;
+  w.value(std::string_view("峄城\xE5\xB3区\"\xC0\xAF"));
+  auto parsed = nlohmann::json::parse(w.str());
+  EXPECT_EQ(parsed.get<std::string>(), "峄城\xEF\xBF\xBD\xEF\xBF\xBD区\"\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(JsonWriter, LongAndEmptyStringsRoundTrip) {
+  std::string lng;
+  for (int i = 0; i < 1000; ++i) lng += (i % 7 == 0) ? "榴" : (i % 11 == 0 ? "\"" : "a");
+  JsonWriter w;
+  w.begin_array().value(lng).value("").end_array();
+  auto parsed = nlohmann::json::parse(w.str());
+  EXPECT_EQ(parsed[0].get<std::string>(), lng);
+  EXPECT_EQ(parsed[1].get<std::string>(), "");
+}
+
 TEST(UserView, OneJsonFormForListsAndSingleUsers) {
   UserView u;
   u.id = 3;

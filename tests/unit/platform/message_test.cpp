@@ -36,6 +36,14 @@ TEST(ValidUtf8, AcceptsChineseRejectsOverlongsAndSurrogates) {
   EXPECT_FALSE(valid_utf8("\xE5\xB3"));          // truncated
   EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(valid_utf8("\xFF"));
+  // The eight-byte ASCII path hands over to the sequence check at any offset.
+  EXPECT_TRUE(valid_utf8("abcdefghijklmnop峄城"));
+  EXPECT_FALSE(valid_utf8("abcdefghijklmnop\xE5\xB3"));
+  EXPECT_FALSE(valid_utf8("abcdefg\xFFhijklmnop"));
+  EXPECT_EQ(utf8_sequence("峄"), 3u);
+  EXPECT_EQ(utf8_sequence("a"), 1u);
+  EXPECT_EQ(utf8_sequence(""), 0u);
+  EXPECT_EQ(utf8_sequence("\xF0\x9F\x98\x80"), 4u);
 }
 
 TEST(Request, LanguageAndJsonBody) {
