@@ -61,10 +61,13 @@ void run(Body&& body) {
 
 }  // namespace
 
-void add_calendar_command(CLI::App& app, std::function<std::string()> calendar_path) {
+void add_calendar_command(CLI::App& app, std::function<Calendar(bool local)> load_calendar) {
   auto* calendar = app.add_subcommand("calendar", "工作日历：查询工作日、推算期限 (working-day calendar)");
   calendar->require_subcommand(1);
-  auto path = std::make_shared<std::function<std::string()>>(std::move(calendar_path));
+  auto local = std::make_shared<bool>(false);
+  calendar->add_flag("--local", *local,
+                     "也计入本区在数据库中的本地调整 (apply the district's local adjustments from the database)");
+  auto load = std::make_shared<std::function<Calendar(bool)>>(std::move(load_calendar));
 
   struct DaysArgs {
     std::string from;
@@ -74,7 +77,7 @@ void add_calendar_command(CLI::App& app, std::function<std::string()> calendar_p
   auto* days = calendar->add_subcommand("days", "逐日列出是否工作日：YYYY-MM-DD,1|0 (inclusive range)");
   days->add_option("--from", days_args->from, "first date, YYYY-MM-DD")->required();
   days->add_option("--to", days_args->to, "last date, YYYY-MM-DD")->required();
-  days->callback([path, days_args]() {
+  days->callback([load, local, days_args]() {
     run([&]() {
       const auto from = parse_date(days_args->from);
       const auto to = parse_date(days_args->to);
@@ -83,7 +86,7 @@ void add_calendar_command(CLI::App& app, std::function<std::string()> calendar_p
                              "起始日期 " + format_date(from) + " 晚于结束日期 " + format_date(to),
                              "--from " + format_date(from) + " is after --to " + format_date(to));
       }
-      const Calendar cal = Calendar::load((*path)());
+      const Calendar cal = (*load)(*local);
       std::string out;
       for (auto day = std::chrono::sys_days{from}; day <= std::chrono::sys_days{to};
            day += std::chrono::days{1}) {
@@ -104,11 +107,11 @@ void add_calendar_command(CLI::App& app, std::function<std::string()> calendar_p
       "add", "DATE 之后第 N 个工作日（N=0：DATE 若为工作日则为其本身，否则为下一个工作日）");
   add->add_option("date", add_args->date, "start date, YYYY-MM-DD")->required();
   add->add_option("n", add_args->n, "working days to add (>= 0)")->required();
-  add->callback([path, add_args]() {
+  add->callback([load, local, add_args]() {
     run([&]() {
       const auto date = parse_date(add_args->date);
       const int n = parse_count(add_args->n);
-      const Calendar cal = Calendar::load((*path)());
+      const Calendar cal = (*load)(*local);
       std::cout << format_date(cal.add_working_days(date, n)) << '\n';
     });
   });
@@ -117,10 +120,10 @@ void add_calendar_command(CLI::App& app, std::function<std::string()> calendar_p
   auto* check = calendar->add_subcommand(
       "check", "DATE 是否工作日：working | working 调休上班 | weekend | holiday NAME | …");
   check->add_option("date", *check_date, "date, YYYY-MM-DD")->required();
-  check->callback([path, check_date]() {
+  check->callback([load, local, check_date]() {
     run([&]() {
       const auto date = parse_date(*check_date);
-      const Calendar cal = Calendar::load((*path)());
+      const Calendar cal = (*load)(*local);
       std::cout << describe_line(cal.describe(date)) << '\n';
     });
   });

@@ -2,6 +2,7 @@
 // calendar, version. Errors print one line to stderr and exit with status 2.
 #include "app/calendar_cmd.h"
 #include "app/demo.h"
+#include "platform/calendar/store.h"
 #include "platform/db/migrations.h"
 #include "platform/error.h"
 #include "platform/http/server.h"
@@ -124,7 +125,19 @@ int main(int argc, char** argv) {
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
-  app::add_calendar_command(app, [&] { return load_config(opts).calendar.file; });
+  app::add_calendar_command(app, [&](bool local) {
+    const Config c = load_config(opts);
+    Calendar cal = Calendar::load(c.calendar.file);
+    if (local) {
+      Database db(c.database);
+      for (const auto& m : migration_status(db))
+        if (!m.applied_at)
+          throw Error::unavailable("数据库尚未初始化或版本较旧，请先运行 ecity migrate",
+                                   "the database is not migrated; run ecity migrate first");
+      cal.set_adjustments(db.read([](soci::session& sql) { return load_adjustments(sql); }));
+    }
+    return cal;
+  });
 
   try {
     app.parse(argc, argv);

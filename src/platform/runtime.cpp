@@ -1,5 +1,6 @@
 #include "platform/runtime.h"
 
+#include "platform/calendar/store.h"
 #include "platform/calendar/working_hours.h"
 #include "platform/db/migrations.h"
 #include "platform/db/row.h"
@@ -15,7 +16,7 @@ namespace ecity::platform {
 Runtime::Runtime(Config c)
     : config(std::move(c)),
       db(config.database),
-      bus(db),
+      bus(db, std::chrono::days(config.events.retention_days)),
       auth(db, config.auth),
       users(db, auth, bus),
       org(db, bus),
@@ -53,11 +54,7 @@ std::shared_ptr<const Calendar> Runtime::calendar() const {
 }
 
 void Runtime::reload_calendar_adjustments() {
-  std::vector<Adjustment> adj;
-  db.read([&](soci::session& sql) {
-    soci::rowset<soci::row> rows = sql.prepare << "SELECT date, working, reason FROM calendar_adjustments ORDER BY date";
-    for (const auto& r : rows) adj.push_back({parse_date(get_str(r, 0)), get_i64(r, 1) != 0, get_str(r, 2)});
-  });
+  auto adj = db.read([](soci::session& sql) { return load_adjustments(sql); });
   auto fresh = std::make_shared<Calendar>(national_);
   fresh->set_adjustments(std::move(adj));
   std::lock_guard lock(calendar_mu_);

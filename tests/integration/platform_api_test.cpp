@@ -16,6 +16,14 @@ namespace {
 using nlohmann::json;
 using platform::Tx;
 
+long long count_where(const std::string& table, const std::string& condition) {
+  return runtime().db.read([&](soci::session& sql) {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM " + table + " WHERE " + condition, soci::into(n);
+    return n;
+  });
+}
+
 long long count_rows(const std::string& table) {
   return runtime().db.read([&](soci::session& sql) {
     long long n = 0;
@@ -509,6 +517,20 @@ TEST(Events, OutboxDeliversCommittedEventsOnly) {
   for (int i = 0; i < 200 && seen.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   after_restart.stop();
   EXPECT_EQ(seen.load(), 1);
+  // Pruning deletes delivered events only: one left pending survives any cutoff.
+  {
+    platform::EventBus pruner(runtime().db);
+    runtime().db.write([&](Tx& tx) { pruner.publish(tx, "test.pending", {{"n", 2}}); });
+    auto pending_before = count_where("outbox", "delivered_at IS NULL");
+    auto delivered_before = count_where("outbox", "delivered_at IS NOT NULL");
+    ASSERT_GT(delivered_before, 0);
+    EXPECT_EQ(pruner.prune_delivered(0), 0);  // nothing was delivered before 1970
+    EXPECT_EQ(pruner.prune_delivered(platform::now_ms() + 1), delivered_before);
+    EXPECT_EQ(count_where("outbox", "delivered_at IS NOT NULL"), 0);
+    EXPECT_EQ(count_where("outbox", "delivered_at IS NULL"), pending_before);
+    pruner.subscribe("", [](const platform::Event&) {});
+    pruner.deliver_pending();  // leave no pending event to later tests
+  }
   runtime().bus.start();
 }
 
@@ -565,6 +587,51 @@ TEST(Calendar, DaysAndAdjustments) {
   auto town = login("tanshan");
   EXPECT_EQ(http("POST", "/api/calendar/adjustments", R"({"date":"2026-12-02","working":false,"reason":"x"})",
                  bearer(town)).status, 403);
+}
+
+TEST(Calendar, AdjustmentsAreListedAndRemovedByAdminsOnly) {
+  ASSERT_EQ(http("POST", "/api/calendar/adjustments", R"({"date":"2026-12-05","working":true,"reason":"区政府通知：周六补班"})",
+                 bearer(admin())).status, 200);
+  auto list = http("GET", "/api/calendar/adjustments", "", bearer(admin()));
+  ASSERT_EQ(list.status, 200) << list.body;
+  bool found = false;
+  const auto listed = list.json();
+  for (const auto& a : listed["items"])
+    if (a.at("date").get<std::string>() == "2026-12-05")
+      found = a.at("working").get<bool>() && a.at("reason").get<std::string>() == "区政府通知：周六补班";
+  EXPECT_TRUE(found) << list.body;
+  auto town = login("tanshan");
+  EXPECT_EQ(http("DELETE", "/api/calendar/adjustments/2026-12-05", "", bearer(town)).status, 403);
+  EXPECT_EQ(http("DELETE", "/api/calendar/adjustments/2026-12-05").status, 401);
+  EXPECT_EQ(http("DELETE", "/api/calendar/adjustments/2026-12-5x", "", bearer(admin())).status, 400);
+  auto before = count_rows("audit_operations");
+  ASSERT_EQ(http("DELETE", "/api/calendar/adjustments/2026-12-05", "", bearer(admin())).status, 204);
+  EXPECT_EQ(count_rows("audit_operations"), before + 1);
+  auto day = http("GET", "/api/calendar/days?from=2026-12-05&to=2026-12-05", "", bearer(admin())).json();
+  EXPECT_EQ(day["items"][0]["working"], false);  // a Saturday again
+  EXPECT_EQ(http("DELETE", "/api/calendar/adjustments/2026-12-05", "", bearer(admin())).status, 404);
+}
+
+// `ecity calendar --local` reads the same adjustments as the server.
+TEST(Calendar, CliWithLocalAdjustments) {
+  const char* bin = std::getenv("ECITY_BIN");
+  if (bin == nullptr) GTEST_SKIP() << "ECITY_BIN not set";
+  ASSERT_EQ(http("POST", "/api/calendar/adjustments", R"({"date":"2026-12-08","working":false,"reason":"测试：暴雪停工"})",
+                 bearer(admin())).status, 200);
+  auto run = [&](const std::string& args) {
+    std::string cmd = "ECITY_DATABASE_URL='" + runtime().db.url() + "' ECITY_CALENDAR_FILE='" +
+                      runtime().config.calendar.file + "' ECITY_LOG_LEVEL=error '" + bin + "' calendar " + args + " 2>&1";
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[256];
+    while (p != nullptr && fgets(buf, sizeof buf, p) != nullptr) out += buf;
+    if (p != nullptr) pclose(p);
+    return out;
+  };
+  EXPECT_EQ(run("--local days --from 2026-12-07 --to 2026-12-09"), "2026-12-07,1\n2026-12-08,0\n2026-12-09,1\n");
+  EXPECT_EQ(run("days --from 2026-12-08 --to 2026-12-08"), "2026-12-08,1\n");
+  EXPECT_EQ(run("--local check 2026-12-08"), "rest 本地调整: 测试：暴雪停工\n");
+  EXPECT_EQ(run("--local add 2026-12-07 1"), "2026-12-09\n");
 }
 
 }  // namespace

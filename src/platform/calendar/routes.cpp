@@ -1,5 +1,6 @@
 // HTTP ↔ working-day calendar: read days, and local adjustments by administrators.
 #include "platform/audit/audit_log.h"
+#include "platform/calendar/store.h"
 #include "platform/calendar/working_hours.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
@@ -47,18 +48,34 @@ void add_calendar_routes(Runtime& rt) {
            if (!rt.calendar()->contains(date))
              throw Error::invalid("calendar-out-of-range", "该日期不在日历覆盖的年份内", "the date is outside the calendar's years");
            rt.db.write([&](Tx& tx) {
-             long long at = now_ms(), uid = who->user_id;
-             int w = working ? 1 : 0;
-             std::string d = format_date(date);
-             tx.sql << "DELETE FROM calendar_adjustments WHERE date = :d", soci::use(d);
-             tx.sql << "INSERT INTO calendar_adjustments (date, working, reason, created_at, created_by) "
-                       "VALUES (:d, :w, :r, :a, :u)",
-                 soci::use(d), soci::use(w), soci::use(reason), soci::use(at), soci::use(uid);
-             audit_operation(tx, actor_of(req, who), "calendar", d, "adjust", nullptr,
-                             {{"date", d}, {"working", working}, {"reason", reason}});
+             save_adjustment(tx.sql, {date, working, reason}, who->user_id, now_ms());
+             audit_operation(tx, actor_of(req, who), "calendar", format_date(date), "adjust", nullptr,
+                             {{"date", format_date(date)}, {"working", working}, {"reason", reason}});
            });
            rt.reload_calendar_adjustments();
            return Response::json(200, {{"date", format_date(date)}, {"working", working}, {"reason", reason}});
+         }});
+  r.add({"GET", "/api/calendar/adjustments", "", true, "calendar", "The district's local adjustments, by date",
+         [&rt](const Request&, const Principal*) {
+           nlohmann::json items = nlohmann::json::array();
+           for (const auto& a : rt.calendar()->adjustments())
+             items.push_back({{"date", format_date(a.date)}, {"working", a.working}, {"reason", a.reason}});
+           return Response::json(200, {{"items", items}});
+         }});
+  r.add({"DELETE", "/api/calendar/adjustments/{date}", "calendar:write", true, "calendar",
+         "Remove a local adjustment: the date follows the national calendar again",
+         [&rt](const Request& req, const Principal* who) {
+           auto date = parse_date(req.params.at("date"));
+           rt.db.write([&](Tx& tx) {
+             auto removed = delete_adjustment(tx.sql, date);
+             if (!removed)
+               throw Error::not_found("该日期没有本地调整", "no local adjustment on " + format_date(date));
+             audit_operation(tx, actor_of(req, who), "calendar", format_date(date), "unadjust",
+                             {{"date", format_date(date)}, {"working", removed->working}, {"reason", removed->reason}},
+                             nullptr);
+           });
+           rt.reload_calendar_adjustments();
+           return Response::no_content();
          }});
 }
 

@@ -44,6 +44,7 @@ std::vector<Binding> bindings(Config& c) {
       {"auth", "argon2_mem_kib", &c.auth.argon2_mem_kib},
       {"calendar", "file", &c.calendar.file},
       {"calendar", "office_hours", &c.calendar.office_hours},
+      {"events", "retention_days", &c.events.retention_days},
       {"log", "level", &c.log.level},
   };
 }
@@ -87,6 +88,7 @@ void check_ranges(const Config& c) {
   positive("auth.session_absolute_hours", c.auth.session_absolute_hours);
   positive("auth.lockout_threshold", c.auth.lockout_threshold);
   positive("auth.argon2_ops", c.auth.argon2_ops);
+  positive("events.retention_days", c.events.retention_days);
   if (c.auth.argon2_mem_kib < 8) throw config_error("auth.argon2_mem_kib", "过小", "too small");
   const auto& s = c.database.sqlite_synchronous;
   if (s != "FULL" && s != "NORMAL" && s != "EXTRA" && s != "OFF")

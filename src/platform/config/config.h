@@ -52,6 +52,11 @@ struct CalendarConfig {
   std::string office_hours = "09:00-12:00,13:30-17:30";
 };
 
+struct EventsConfig {
+  // Delivered outbox events are deleted after this many days (pending ones never are).
+  int retention_days = 7;
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
 };
@@ -61,6 +66,7 @@ struct Config {
   DatabaseConfig database;
   AuthConfig auth;
   CalendarConfig calendar;
+  EventsConfig events;
   LogConfig log;
 
   // Loads `path` (missing file is not an error when `required` is false) and applies the

@@ -6,7 +6,7 @@
 
 namespace ecity::platform {
 
-EventBus::EventBus(Database& db) : db_(db) {}
+EventBus::EventBus(Database& db, std::chrono::milliseconds retention) : db_(db), retention_(retention) {}
 
 EventBus::~EventBus() { stop(); }
 
@@ -59,7 +59,28 @@ void EventBus::run() {
     } catch (const std::exception& e) {
       spdlog::error("event=outbox_delivery_failed error=\"{}\"", e.what());
     }
+    const auto now = now_ms();
+    if (now - last_prune_ms_ >= 3'600'000) {
+      last_prune_ms_ = now;
+      try {
+        if (int n = prune_delivered(now - retention_.count()); n > 0) spdlog::info("event=outbox_pruned rows={}", n);
+      } catch (const std::exception& e) {
+        spdlog::warn("event=outbox_prune_failed error=\"{}\"", e.what());
+      }
+    }
   }
+}
+
+int EventBus::prune_delivered(std::int64_t before_ms) {
+  long long before = before_ms;
+  int n = 0;
+  db_.write([&](Tx& tx) {
+    soci::statement st = (tx.sql.prepare << "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < :b",
+                          soci::use(before));
+    st.execute(true);
+    n = static_cast<int>(st.get_affected_rows());
+  });
+  return n;
 }
 
 int EventBus::deliver_pending() {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -33,7 +34,9 @@ class EventBus {
  public:
   using Subscriber = std::function<void(const Event&)>;
 
-  explicit EventBus(Database& db);
+  // Delivered events older than `retention` are deleted, at most once an hour, by the
+  // dispatcher; pending events are kept whatever their age.
+  EventBus(Database& db, std::chrono::milliseconds retention = std::chrono::days(7));
   ~EventBus();
 
   // Receives every event whose topic starts with `prefix` ("" for all).
@@ -46,12 +49,16 @@ class EventBus {
   // One synchronous delivery pass; returns the number of events delivered.
   int deliver_pending();
   std::uint64_t delivered_count() const { return delivered_.load(); }
+  // Deletes delivered events delivered before `before_ms` (epoch ms); returns how many.
+  int prune_delivered(std::int64_t before_ms);
 
  private:
   void run();
   void wake();
 
   Database& db_;
+  std::chrono::milliseconds retention_;
+  std::int64_t last_prune_ms_ = 0;  // dispatcher thread only
   std::vector<std::pair<std::string, Subscriber>> subscribers_;  // fixed after start()
   std::mutex mu_;
   std::condition_variable cv_;
