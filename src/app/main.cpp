@@ -2,6 +2,7 @@
 // calendar, version. Errors print one line to stderr and exit with status 2.
 #include "app/calendar_cmd.h"
 #include "app/demo.h"
+#include "app/modules.h"
 #include "platform/calendar/store.h"
 #include "platform/db/migrations.h"
 #include "platform/error.h"
@@ -54,6 +55,7 @@ int serve(const Options& o, std::optional<int> port) {
   auto config = load_config(o);
   if (port) config.server.port = *port;
   Runtime rt(config);
+  app::add_modules(rt);
   rt.prepare();
   rt.register_routes();
   rt.bus.start();
@@ -172,6 +174,7 @@ int main(int argc, char** argv) {
     if (demo_cmd->parsed()) {
       auto config = load_config(opts);
       Runtime rt(config);
+      app::add_modules(rt);
       rt.prepare();
       auto login = app::load_demo(rt, data_dir_of(config), admin_password);
       if (!login.password.empty()) {
@@ -188,6 +191,7 @@ int main(int argc, char** argv) {
     }
     if (import_regions->parsed()) {
       Runtime rt(load_config(opts));
+      app::add_modules(rt);
       rt.prepare();
       std::ifstream in(regions_file);
       if (!in) throw Error::invalid("file-missing", "找不到文件 " + regions_file, "file not found: " + regions_file);
@@ -198,6 +202,7 @@ int main(int argc, char** argv) {
     }
     if (user_add->parsed()) {
       Runtime rt(load_config(opts));
+      app::add_modules(rt);
       rt.prepare();
       auto pw = password_of();
       auto id = rt.db.write([&](Tx& tx) {
@@ -208,6 +213,7 @@ int main(int argc, char** argv) {
     }
     if (user_passwd->parsed()) {
       Runtime rt(load_config(opts));
+      app::add_modules(rt);
       rt.prepare();
       rt.users.set_password_system(cli, username, password_of());
       std::cout << "password set for " << username << "\n";
@@ -215,6 +221,7 @@ int main(int argc, char** argv) {
     }
     if (user_lock->parsed()) {
       Runtime rt(load_config(opts));
+      app::add_modules(rt);
       rt.prepare();
       rt.users.set_locked_system(cli, username, !unlock);
       std::cout << username << (unlock ? " unlocked" : " locked") << "\n";

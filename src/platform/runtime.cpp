@@ -39,13 +39,21 @@ Runtime::Runtime(Config c)
                       [this] { return static_cast<double>(bus.delivered_count()); });
 }
 
-Runtime::~Runtime() { bus.stop(); }
+Runtime::~Runtime() {
+  for (auto& m : modules_) m->stop();
+  bus.stop();
+}
+
+void Runtime::add_module(std::unique_ptr<Module> m) { modules_.push_back(std::move(m)); }
 
 void Runtime::prepare() {
   migrate(db);
+  for (const auto& m : modules_) register_permissions(m->permissions());
   users.ensure_builtin_roles();
+  for (const auto& m : modules_) users.apply_role_grants(m->grants_key(), m->role_grants());
   reload_calendar_adjustments();
   org.reload_locator();
+  for (const auto& m : modules_) m->prepare(*this);
 }
 
 std::shared_ptr<const Calendar> Runtime::calendar() const {
@@ -78,6 +86,7 @@ void Runtime::register_routes() {
   add_org_routes(*this);
   add_audit_routes(*this);
   add_calendar_routes(*this);
+  for (const auto& m : modules_) m->register_routes(*this);
 }
 
 Response Runtime::handle(Request& req) {

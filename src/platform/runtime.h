@@ -15,6 +15,7 @@
 #include "platform/http/metrics.h"
 #include "platform/http/router.h"
 #include "platform/http/static_files.h"
+#include "platform/module.h"
 #include "platform/org/org_service.h"
 
 #include <functional>
@@ -29,9 +30,20 @@ class Runtime {
   explicit Runtime(Config config);
   ~Runtime();
 
-  // Applies pending migrations, loads calendar adjustments, builds the locator.
+  // Adds a scenario module; before prepare(). See platform/module.h for what happens when.
+  void add_module(std::unique_ptr<Module> m);
+  // The added module of that type, or nullptr (for a module's own routes and tests).
+  template <typename M>
+  M* module() const {
+    for (const auto& m : modules_)
+      if (auto* p = dynamic_cast<M*>(m.get())) return p;
+    return nullptr;
+  }
+
+  // Applies pending migrations, loads calendar adjustments, builds the locator, then sets up
+  // the modules (permissions, roles, their own prepare()).
   void prepare();
-  // Routes of every platform subsystem. Called once.
+  // Routes of every platform subsystem, then of every module. Called once.
   void register_routes();
   // Static files, then the router; records metrics. Never throws.
   Response handle(Request& req);
@@ -57,6 +69,7 @@ class Runtime {
   std::function<int()> in_flight = [] { return 0; };
 
  private:
+  std::vector<std::unique_ptr<Module>> modules_;
   mutable std::mutex calendar_mu_;
   std::shared_ptr<const Calendar> calendar_;  // guarded by calendar_mu_ (the pointer)
   Calendar national_;                         // as shipped, without adjustments

@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include "app/demo.h"
+#include "app/modules.h"
 #include "platform/http/server.h"
 
 #include <boost/asio.hpp>
@@ -70,6 +71,7 @@ class Environment : public ::testing::Environment {
     c.auth.argon2_mem_kib = 8192;  // cheaper hashing keeps the suite fast; the cost is config
     c.auth.argon2_ops = 1;
     g_world->rt = std::make_unique<Runtime>(c);
+    app::add_modules(*g_world->rt);
     g_world->rt->prepare();
     g_world->rt->register_routes();
     app::load_demo(*g_world->rt, source_dir() + "/data", std::string(kAdminPassword));

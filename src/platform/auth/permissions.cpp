@@ -2,8 +2,10 @@
 
 namespace ecity::platform {
 
-const std::vector<PermissionInfo>& all_permissions() {
-  static const std::vector<PermissionInfo> all = {
+namespace {
+
+std::vector<PermissionInfo>& registry() {
+  static std::vector<PermissionInfo> all = {
       {"org:read", "查看组织架构", "View the org tree"},
       {"org:write", "管理组织架构", "Manage regions and departments"},
       {"user:read", "查看用户", "View users"},
@@ -16,6 +18,15 @@ const std::vector<PermissionInfo>& all_permissions() {
       {"calendar:write", "调整工作日历", "Adjust the working-day calendar"},
   };
   return all;
+}
+
+}  // namespace
+
+const std::vector<PermissionInfo>& all_permissions() { return registry(); }
+
+void register_permissions(const std::vector<PermissionInfo>& more) {
+  for (const auto& p : more)
+    if (!is_permission(p.code)) registry().push_back(p);
 }
 
 bool is_permission(const std::string& code) {

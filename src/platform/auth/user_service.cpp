@@ -751,4 +751,37 @@ void UserService::ensure_builtin_roles() {
   });
 }
 
+void UserService::apply_role_grants(const std::string& grants_key, const std::vector<RoleGrant>& grants) {
+  db_.write([&](Tx& tx) {
+    std::string key = grants_key;
+    long long seen = 0;
+    tx.sql << "SELECT COUNT(*) FROM role_grants_applied WHERE grants_key = :k", soci::use(key), soci::into(seen);
+    if (seen > 0) return;
+    long long at = now_ms();
+    for (const auto& g : grants) {
+      for (const auto& p : g.permissions)
+        if (!is_permission(p)) throw std::logic_error("module grants an unregistered permission: " + p);
+      std::string code = g.code, name = g.name, scope = g.data_scope;
+      long long id = 0;
+      soci::indicator ind = soci::i_null;
+      tx.sql << "SELECT id FROM roles WHERE code = :c", soci::use(code), soci::into(id, ind);
+      std::vector<std::string> perms;
+      if (ind != soci::i_ok) {
+        if (!data_scope_from(g.data_scope) || g.name.empty())
+          throw std::logic_error("module role without a name or with a bad data scope: " + g.code);
+        tx.sql << "INSERT INTO roles (code, name, data_scope, builtin, created_at) VALUES (:c, :n, :s, 1, :a) RETURNING id",
+            soci::use(code), soci::use(name), soci::use(scope), soci::use(at), soci::into(id);
+      } else {
+        soci::rowset<std::string> held = (tx.sql.prepare << "SELECT permission FROM role_permissions WHERE role_id = :r",
+                                          soci::use(id));
+        perms.assign(held.begin(), held.end());
+      }
+      for (const auto& p : g.permissions)
+        if (std::find(perms.begin(), perms.end(), p) == perms.end()) perms.push_back(p);
+      write_permissions(tx.sql, id, perms);
+    }
+    tx.sql << "INSERT INTO role_grants_applied (grants_key, applied_at) VALUES (:k, :a)", soci::use(key), soci::use(at);
+  });
+}
+
 }  // namespace ecity::platform

@@ -14,6 +14,7 @@
 #include "platform/auth/user_view.h"
 #include "platform/db/database.h"
 #include "platform/events/event_bus.h"
+#include "platform/module.h"
 
 #include <nlohmann/json.hpp>
 
@@ -62,6 +63,9 @@ class UserService {
   // Creates the built-in roles that are missing and gives `admin` every permission.
   // Idempotent; runs at every start.
   void ensure_builtin_roles();
+  // Creates the roles a module needs and adds its permissions to them, in one transaction,
+  // unless `grants_key` was applied before. Created roles are builtin (not deletable).
+  void apply_role_grants(const std::string& grants_key, const std::vector<RoleGrant>& grants);
 
  private:
   nlohmann::json load_user(soci::session& sql, std::int64_t id, bool show_pii);

@@ -19,4 +19,19 @@ std::int64_t get_i64(const soci::row& r, std::size_t i);
 std::string get_str(const soci::row& r, std::size_t i);
 double get_f64(const soci::row& r, std::size_t i);
 
+// An optional value bound as a parameter: `Nullable<long long> d(x); … soci::use(d.value, d.ind)`.
+template <typename T>
+struct Nullable {
+  T value{};
+  soci::indicator ind = soci::i_null;
+  Nullable() = default;
+  template <typename U>
+  explicit Nullable(const std::optional<U>& v) {
+    if (v) {
+      value = static_cast<T>(*v);
+      ind = soci::i_ok;
+    }
+  }
+};
+
 }  // namespace ecity::platform

@@ -1,0 +1,312 @@
+// HTTP ↔ appeals service: request shapes in, JSON views out. No rules here.
+#include "appeals/module.h"
+
+#include "platform/auth/masking.h"
+#include "platform/error.h"
+#include "platform/http/fields.h"
+#include "platform/runtime.h"
+
+#include <cmath>
+
+namespace ecity::appeals {
+
+using platform::Fields;
+using platform::Principal;
+using platform::Request;
+using platform::Response;
+
+namespace {
+
+template <typename E>
+E enum_field(Fields& f, const nlohmann::json& body, const std::string& name, std::optional<E> fallback) {
+  if (!body.contains(name) || body[name].is_null()) {
+    if (fallback) return *fallback;
+    f.fail(name, "必填", "is required");
+    return E{};
+  }
+  auto text = f.str(name, 32);
+  auto v = parse<E>(text);
+  if (!v) {
+    std::string options;
+    for (auto x : all<E>()) options += (options.empty() ? "" : ", ") + std::string(code(x));
+    f.fail(name, "取值无效，可选：" + options, "invalid value; one of: " + options);
+    return E{};
+  }
+  return *v;
+}
+
+std::optional<double> coordinate(Fields& f, const nlohmann::json& body, const std::string& name, double lo, double hi) {
+  if (!body.contains(name) || body[name].is_null()) return std::nullopt;
+  if (!body[name].is_number() || !std::isfinite(body[name].get<double>()) || body[name].get<double>() < lo ||
+      body[name].get<double>() > hi) {
+    f.fail(name, "坐标无效", "invalid coordinate");
+    return std::nullopt;
+  }
+  return body[name].get<double>();
+}
+
+bool flag(Fields& f, const nlohmann::json& body, const std::string& name) {
+  if (!body.contains(name) || body[name].is_null()) return false;
+  if (!body[name].is_boolean()) {
+    f.fail(name, "应为布尔值", "must be a boolean");
+    return false;
+  }
+  return body[name].get<bool>();
+}
+
+NewAppeal parse_new(const nlohmann::json& body) {
+  Fields f(body, {"channel", "type", "category_id", "urgency", "caller_name", "caller_phone", "anonymous",
+                  "confidential", "content", "address", "lng", "lat", "region_id", "tags"});
+  NewAppeal in;
+  in.channel = enum_field<Channel>(f, body, "channel", std::nullopt);
+  in.type = enum_field<AppealType>(f, body, "type", std::nullopt);
+  in.urgency = enum_field<Urgency>(f, body, "urgency", Urgency::kNormal);
+  in.category_id = f.integer("category_id", 1, INT64_MAX);
+  in.anonymous = flag(f, body, "anonymous");
+  in.confidential = flag(f, body, "confidential");
+  in.caller_name = f.opt_str("caller_name", 64).value_or("");
+  in.caller_phone = f.opt_str("caller_phone", 20).value_or("");
+  if (!in.anonymous && !body.contains("caller_name"))
+    f.fail("caller_name", "非匿名诉求须填写来电人姓名", "required unless anonymous");
+  if (!in.caller_phone.empty()) {
+    bool ok = in.caller_phone.size() >= 5;
+    for (char c : in.caller_phone) ok = ok && ((c >= '0' && c <= '9') || c == '-' || c == '+');
+    if (!ok) f.fail("caller_phone", "电话号码格式不正确", "not a phone number");
+  } else if (!in.anonymous && !body.contains("caller_phone")) {
+    f.fail("caller_phone", "非匿名诉求须填写联系电话", "required unless anonymous");
+  }
+  in.content = f.str("content", 4000, 5);
+  in.address = f.opt_str("address", 200).value_or("");
+  in.lng = coordinate(f, body, "lng", -180, 180);
+  in.lat = coordinate(f, body, "lat", -90, 90);
+  if (in.lng.has_value() != in.lat.has_value()) f.fail("lng", "经纬度须同时填写", "give both lng and lat");
+  in.region_id = f.opt_id("region_id");
+  in.tags = f.str_list("tags", 20, 10);
+  f.done();
+  return in;
+}
+
+ActionInput parse_action(Action action, const nlohmann::json& body) {
+  Fields f(body, {"note", "lead_department_id", "lead_region_id", "co_department_ids", "region_id", "extra_days",
+                  "text", "result", "reached", "solved", "satisfaction", "level", "due_date", "master_id"});
+  ActionInput in;
+  in.action = action;
+  in.note = f.opt_str("note", 1000).value_or("");
+  in.lead_department_id = f.opt_id("lead_department_id");
+  in.lead_region_id = f.opt_id("lead_region_id");
+  if (body.contains("co_department_ids")) in.co_department_ids = f.id_list("co_department_ids", 10);
+  in.region_id = f.opt_id("region_id");
+  if (auto d = f.opt_integer("extra_days", 1, 60)) in.extra_days = static_cast<int>(*d);
+  in.text = f.opt_str("text", 4000);
+  if (body.contains("result") && !body["result"].is_null())
+    in.result = enum_field<ReplyResult>(f, body, "result", std::nullopt);
+  if (action == Action::kCallback) {
+    CallbackOutcome o;
+    if (!body.contains("reached")) f.fail("reached", "必填", "is required");
+    o.reached = flag(f, body, "reached");
+    o.solved = flag(f, body, "solved");
+    if (body.contains("satisfaction") && !body["satisfaction"].is_null())
+      o.satisfaction = enum_field<Satisfaction>(f, body, "satisfaction", std::nullopt);
+    in.callback = o;
+  }
+  in.supervise_level = f.opt_str("level", 16);
+  in.supervise_due_date = f.opt_str("due_date", 10);
+  in.master_id = f.opt_id("master_id");
+  f.done();
+  return in;
+}
+
+std::optional<std::int64_t> id_query(const Request& req, const std::string& key) {
+  auto v = platform::int_query(req, key);
+  if (v && *v < 1) throw Error::invalid("validation", "参数 " + key + " 无效", "invalid " + key);
+  return v;
+}
+
+// Personal data of the caller: full only with pii:read; a confidential caller is hidden from
+// everyone but the centre.
+nlohmann::json caller_json(const Appeal& a, const Principal& who) {
+  const bool centre = who.can("appeals:intake") || who.can("appeals:dispatch");
+  if (a.confidential && !centre)
+    return {{"name", "（保密）"}, {"phone", nullptr}, {"anonymous", a.anonymous}, {"confidential", true}};
+  std::string phone = who.can("pii:read") ? a.caller_phone : platform::mask_phone(a.caller_phone);
+  return {{"name", a.caller_name},
+          {"phone", a.caller_phone.empty() ? nlohmann::json(nullptr) : nlohmann::json(phone)},
+          {"anonymous", a.anonymous},
+          {"confidential", a.confidential}};
+}
+
+template <typename T>
+nlohmann::json opt(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json appeal_json(const Appeal& a, const Principal& who) {
+  nlohmann::json tags = nlohmann::json::array();
+  for (std::size_t pos = 0; pos < a.tags.size();) {
+    auto end = a.tags.find(',', pos);
+    if (end == std::string::npos) end = a.tags.size();
+    tags.push_back(a.tags.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return {{"id", a.id},
+          {"number", a.number},
+          {"channel", code(a.channel)},
+          {"type", code(a.type)},
+          {"category_id", a.category_id},
+          {"urgency", code(a.urgency)},
+          {"caller", caller_json(a, who)},
+          {"content", a.content},
+          {"address", a.address},
+          {"lng", opt(a.lng)},
+          {"lat", opt(a.lat)},
+          {"region_id", opt(a.region_id)},
+          {"tags", tags},
+          {"state", code(a.state)},
+          {"state_label", label_zh(a.state)},
+          {"lead_department_id", opt(a.lead_department_id)},
+          {"lead_region_id", opt(a.lead_region_id)},
+          {"sub_region_id", opt(a.sub_region_id)},
+          {"created_at", a.created_at},
+          {"dispatched_at", opt(a.dispatched_at)},
+          {"signed_at", opt(a.signed_at)},
+          {"replied_at", opt(a.replied_at)},
+          {"closed_at", opt(a.closed_at)},
+          {"archived_at", opt(a.archived_at)},
+          {"sign_due_at", opt(a.sign_due_at)},
+          {"handle_due_at", opt(a.handle_due_at)},
+          {"sla_pending", a.sla_pending},
+          {"sign_late", a.sign_late},
+          {"handle_late", a.handle_late},
+          {"warning", code(a.warning)},
+          {"extension_pending", a.extension_pending},
+          {"reply_text", opt(a.reply_text)},
+          {"reply_result", a.reply_result ? nlohmann::json(code(*a.reply_result)) : nlohmann::json(nullptr)},
+          {"callback_reached", opt(a.callback_reached)},
+          {"callback_solved", opt(a.callback_solved)},
+          {"satisfaction", a.satisfaction ? nlohmann::json(code(*a.satisfaction)) : nlohmann::json(nullptr)},
+          {"master_id", opt(a.master_id)},
+          {"reopen_count", a.reopen_count},
+          {"return_count", a.return_count},
+          {"extension_count", a.extension_count},
+          {"supervise_level", opt(a.supervise_level)},
+          {"supervise_due_at", opt(a.supervise_due_at)},
+          {"version", a.version}};
+}
+
+nlohmann::json request_json(const std::optional<UnitRequest>& r) {
+  if (!r) return nullptr;
+  return {{"id", r->id},
+          {"kind", r->kind},
+          {"reason", r->reason},
+          {"new_due_at", opt(r->new_due_at)},
+          {"status", r->status}};
+}
+
+nlohmann::json case_json(const CaseView& v, const Principal& who) {
+  auto j = appeal_json(v.appeal, who);
+  j["co_department_ids"] = v.co_department_ids;
+  nlohmann::json timeline = nlohmann::json::array();
+  for (const auto& e : v.timeline)
+    timeline.push_back({{"at", e.at},
+                        {"user_id", opt(e.user_id)},
+                        {"user_name", e.user_name},
+                        {"action", code(e.action)},
+                        {"action_label", label_zh(e.action)},
+                        {"from", code(e.from)},
+                        {"to", code(e.to)},
+                        {"note", e.note},
+                        {"data", e.data.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(e.data)}});
+  j["timeline"] = timeline;
+  nlohmann::json allowed = nlohmann::json::array();
+  for (auto a : v.allowed) allowed.push_back(code(a));
+  j["allowed_actions"] = allowed;
+  j["pending_return"] = request_json(v.pending_return);
+  j["pending_extension"] = request_json(v.pending_extension);
+  return j;
+}
+
+template <typename E>
+nlohmann::json options() {
+  nlohmann::json out = nlohmann::json::array();
+  for (auto v : all<E>()) out.push_back({{"code", code(v)}, {"label", label_zh(v)}});
+  return out;
+}
+
+}  // namespace
+
+void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
+  auto& r = rt.router;
+  r.add({"GET", "/api/appeals/meta", "appeals:read", true, "appeals",
+         "Codes and Chinese labels of channels, types, urgencies, states and actions",
+         [](const Request&, const Principal*) {
+           nlohmann::json actions = nlohmann::json::array();
+           for (auto a : all<Action>())
+             if (a != Action::kRegister) actions.push_back({{"code", code(a)}, {"label", label_zh(a)}});
+           return Response::json(200, {{"channels", options<Channel>()},
+                                       {"types", options<AppealType>()},
+                                       {"urgencies", options<Urgency>()},
+                                       {"states", options<State>()},
+                                       {"actions", actions}});
+         }});
+  r.add({"GET", "/api/appeals/categories", "appeals:read", true, "appeals", "The appeal catalogue (a tree by path)",
+         [&service](const Request&, const Principal*) {
+           nlohmann::json items = nlohmann::json::array();
+           for (const auto& c : service.categories())
+             items.push_back({{"id", c.id},
+                              {"parent_id", opt(c.parent_id)},
+                              {"code", c.code},
+                              {"name", c.name},
+                              {"path", c.path},
+                              {"active", c.active},
+                              {"auto_dispatch", c.auto_dispatch}});
+           return Response::json(200, {{"items", items}});
+         }});
+  r.add({"POST", "/api/appeals", "appeals:intake", true, "appeals", "Register an appeal (受理)",
+         [&service](const Request& req, const Principal* who) {
+           auto in = parse_new(req.json_object());
+           auto a = service.create(*who, platform::actor_of(req, who), in);
+           return Response::json(201, appeal_json(a, *who));
+         }});
+  r.add({"GET", "/api/appeals", "appeals:read", true, "appeals",
+         "Appeals in the caller's data scope (state, category_id, lead_department_id, region_id, from, to, warning, "
+         "page, size)",
+         [&service](const Request& req, const Principal* who) {
+           ListFilter f;
+           auto [page, size] = platform::paging_of(req);
+           f.page = page;
+           f.size = size;
+           if (auto s = req.q("state")) {
+             f.state = parse<State>(*s);
+             if (!f.state) throw Error::invalid("validation", "参数 state 无效", "invalid state");
+           }
+           if (auto w = req.q("warning")) {
+             f.warning = parse<Warning>(*w);
+             if (!f.warning) throw Error::invalid("validation", "参数 warning 无效", "invalid warning");
+           }
+           f.category_id = id_query(req, "category_id");
+           f.lead_department_id = id_query(req, "lead_department_id");
+           f.region_id = id_query(req, "region_id");
+           f.created_from = platform::int_query(req, "from");
+           f.created_to = platform::int_query(req, "to");
+           auto result = service.list(*who, f);
+           nlohmann::json items = nlohmann::json::array();
+           for (const auto& a : result.items) items.push_back(appeal_json(a, *who));
+           return Response::json(200, {{"items", items}, {"total", result.total}, {"page", page}, {"size", size}});
+         }});
+  r.add({"GET", "/api/appeals/{id}", "appeals:read", true, "appeals",
+         "One appeal with its timeline and the actions the caller may take",
+         [&service](const Request& req, const Principal* who) {
+           return Response::json(200, case_json(service.get(*who, req.id_param()), *who));
+         }});
+  r.add({"POST", "/api/appeals/{id}/actions/{action}", "appeals:read", true, "appeals",
+         "Act on an appeal: dispatch, sign, reply, callback, … (409 with allowed_actions when the state forbids it)",
+         [&service](const Request& req, const Principal* who) {
+           auto action = parse<Action>(req.params.at("action"));
+           if (!action || *action == Action::kRegister) throw Error::not_found("没有这个操作", "no such action");
+           auto in = parse_action(*action, req.json_object());
+           return Response::json(200,
+                                 case_json(service.act(*who, platform::actor_of(req, who), req.id_param(), in), *who));
+         }});
+}
+
+}  // namespace ecity::appeals

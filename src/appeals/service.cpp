@@ -1,0 +1,548 @@
+#include "appeals/service.h"
+
+#include "platform/db/row.h"
+#include "platform/error.h"
+#include "platform/runtime.h"
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+
+namespace ecity::appeals {
+
+using platform::Principal;
+using platform::Tx;
+
+namespace {
+
+// Paths come from the database ("/1/7/"); anything else would be a bug, and must never
+// reach an SQL string.
+std::string safe_path(const std::string& p) {
+  for (char c : p)
+    if (!(c == '/' || (c >= '0' && c <= '9'))) throw std::logic_error("unexpected org path: " + p);
+  return p;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::string local_day(std::int64_t epoch_ms) {
+  auto d = platform::format_date(platform::local_date_of(epoch_ms));
+  d.erase(std::remove(d.begin(), d.end(), '-'), d.end());
+  return d;
+}
+
+nlohmann::json state_json(const Appeal& a) {
+  return {{"number", a.number}, {"state", code(a.state)}, {"version", a.version}};
+}
+
+Error not_found() { return Error::not_found("诉求不存在", "no such appeal"); }
+
+// A validation error on one field, in the same shape as platform::Fields reports them.
+Error field_error(const std::string& field, const std::string& zh, const std::string& en) {
+  return Error::invalid("validation", "输入有误：" + field + " " + zh, "invalid input: " + field + " " + en)
+      .with("errors", nlohmann::json::array({{{"field", field}, {"message", zh}, {"message_en", en}}}));
+}
+
+}  // namespace
+
+AppealService::AppealService(platform::Runtime& rt) : rt_(rt) {}
+
+// ------------------------------------------------------------------- catalogue
+
+void AppealService::ensure_catalogue(const std::string& catalogue_file) {
+  rt_.db.write([&](Tx& tx) {
+    long long n = 0;
+    tx.sql << "SELECT COUNT(*) FROM appeal_categories", soci::into(n);
+    if (n > 0) return;
+    std::ifstream in(catalogue_file);
+    if (!in) throw Error::unavailable("找不到诉求分类目录文件", "appeal catalogue not found: " + catalogue_file);
+    auto doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("categories"))
+      throw Error::unavailable("诉求分类目录文件格式错误", "malformed appeal catalogue: " + catalogue_file);
+    auto limits_of = [](const nlohmann::json& j, Urgency u, SlaLimit base) {
+      auto key = std::string(code(u));
+      if (j.contains(key)) {
+        base.handle_days = j[key].is_object() ? j[key].value("handle_days", base.handle_days) : j[key].get<int>();
+        if (j[key].is_object())
+          base.sign = std::chrono::minutes(j[key].value("sign_minutes", static_cast<int>(base.sign.count())));
+      }
+      return base;
+    };
+    for (auto u : all<Urgency>()) upsert_sla(tx.sql, 0, u, limits_of(doc["default_sla"], u, SlaLimit{}));
+    int sort = 0;
+    std::function<void(const nlohmann::json&, std::optional<std::int64_t>)> add =
+        [&](const nlohmann::json& node, std::optional<std::int64_t> parent) {
+          auto id = insert_category(tx.sql, parent, node.at("code").get<std::string>(),
+                                    node.at("name").get<std::string>(), sort++);
+          if (node.contains("handle_days"))
+            for (auto u : all<Urgency>()) {
+              auto base = *find_sla(tx.sql, Category{0, std::nullopt, "", "", "/", true, false}, u);
+              upsert_sla(tx.sql, id, u, limits_of(node["handle_days"], u, base));
+            }
+          if (node.contains("children"))
+            for (const auto& c : node["children"]) add(c, id);
+        };
+    for (const auto& c : doc["categories"]) add(c, std::nullopt);
+    if (!get_setting(tx.sql, "number_prefix")) set_setting(tx.sql, "number_prefix", "SQ");
+  });
+}
+
+std::vector<Category> AppealService::categories() {
+  return rt_.db.read([](soci::session& sql) { return load_categories(sql); });
+}
+
+// ------------------------------------------------------------------- scope
+
+std::string AppealService::scope_condition(const Principal& who) {
+  if (who.sees_all()) return "1 = 1";
+  std::vector<std::string> parts;
+  const std::string uid = std::to_string(who.user_id);
+  for (auto s : who.scopes) {
+    switch (s) {
+      case platform::DataScope::kAll:
+        return "1 = 1";
+      case platform::DataScope::kDepartment:
+        if (!who.department_path.empty()) {
+          auto depts = "(SELECT id FROM departments WHERE path LIKE '" + safe_path(who.department_path) + "%')";
+          parts.push_back("a.lead_department_id IN " + depts);
+          parts.push_back("a.id IN (SELECT appeal_id FROM appeal_co_units WHERE department_id IN " + depts + ")");
+        }
+        break;
+      case platform::DataScope::kRegion:
+        if (!who.region_path.empty()) {
+          auto regions = "(SELECT id FROM regions WHERE path LIKE '" + safe_path(who.region_path) + "%')";
+          parts.push_back("a.region_id IN " + regions);
+          parts.push_back("a.lead_region_id IN " + regions);
+          parts.push_back("a.sub_region_id IN " + regions);
+        }
+        break;
+      case platform::DataScope::kSelf:
+        break;
+    }
+  }
+  // Always: what one filed, and what one's own unit handles.
+  parts.push_back("a.created_by = " + uid);
+  if (who.department_id) parts.push_back("a.lead_department_id = " + std::to_string(*who.department_id));
+  if (who.region_id) {
+    parts.push_back("a.lead_region_id = " + std::to_string(*who.region_id));
+    parts.push_back("a.sub_region_id = " + std::to_string(*who.region_id));
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " OR ") + p;
+  return out;
+}
+
+bool AppealService::visible(soci::session& sql, const Principal& who, std::int64_t id) {
+  long long aid = id, n = 0;
+  sql << "SELECT COUNT(*) FROM appeals a WHERE a.id = :id AND (" + scope_condition(who) + ")", soci::use(aid),
+      soci::into(n);
+  return n > 0;
+}
+
+Role AppealService::role_of(soci::session& sql, const Principal& who, const Appeal& a) {
+  Role r;
+  r.intake = who.can("appeals:intake");
+  r.dispatch = who.can("appeals:dispatch");
+  r.callback = who.can("appeals:callback");
+  r.supervise = who.can("appeals:supervise");
+  if (who.can("appeals:handle")) {
+    if (a.lead_department_id && !who.department_path.empty()) {
+      auto p = department_path(sql, *a.lead_department_id);
+      r.unit_lead = p && starts_with(who.department_path, *p);
+    }
+    if (a.lead_region_id && who.region_id) r.unit_lead = r.unit_lead || *who.region_id == *a.lead_region_id;
+    r.unit = r.unit_lead;
+    if (a.sub_region_id && !who.region_path.empty()) {
+      auto p = region_path(sql, *a.sub_region_id);
+      r.unit = r.unit || (p && starts_with(who.region_path, *p));
+    }
+  }
+  return r;
+}
+
+// ------------------------------------------------------------------- SLA
+
+void AppealService::set_due_dates(soci::session& sql, Appeal& a, std::int64_t from) {
+  auto category = find_category(sql, a.category_id);
+  auto limit = category ? find_sla(sql, *category, a.urgency) : std::nullopt;
+  if (!limit) limit = SlaLimit{};
+  const auto cal = rt_.calendar();
+  const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
+  try {
+    a.sign_due_at = sign_due(from, *limit, *cal, hours);
+    a.handle_due_at = handle_due(from, limit->handle_days, *cal, hours);
+    a.sla_pending = false;
+  } catch (const Error& e) {
+    if (e.slug() != "calendar-out-of-range") throw;
+    // Past the shipped calendar: no due date is guessed; the warning job sets it once the
+    // State Council's notice for that year is loaded.
+    a.sign_due_at.reset();
+    a.handle_due_at.reset();
+    a.sla_pending = true;
+  }
+}
+
+// ------------------------------------------------------------------- intake
+
+Appeal AppealService::create(const Principal& who, const platform::Actor& actor, const NewAppeal& in) {
+  if (!who.can("appeals:intake")) throw Error::forbidden("无权受理诉求", "you may not register appeals");
+  Appeal a;
+  a.channel = in.channel;
+  a.type = in.type;
+  a.category_id = in.category_id;
+  a.urgency = in.urgency;
+  a.caller_name = in.caller_name;
+  a.caller_phone = in.caller_phone;
+  a.anonymous = in.anonymous;
+  a.confidential = in.confidential;
+  a.content = in.content;
+  a.address = in.address;
+  a.lng = in.lng;
+  a.lat = in.lat;
+  for (const auto& t : in.tags) a.tags += (a.tags.empty() ? "" : ",") + t;
+  a.state = State::kRegistered;
+  a.created_by = who.user_id;
+  if (in.region_id) {
+    a.region_id = in.region_id;
+  } else if (in.lng && in.lat) {
+    auto hit = rt_.org.locate(*in.lng, *in.lat);
+    for (const char* level : {"grid", "village", "town"})
+      if (!hit[level].is_null()) {
+        a.region_id = hit[level]["id"].get<std::int64_t>();
+        break;
+      }
+  }
+  return rt_.db.write([&](Tx& tx) {
+    auto category = find_category(tx.sql, a.category_id);
+    if (!category || !category->active)
+      throw field_error("category_id", "诉求分类不存在或已停用", "no such active category");
+    long long children = 0, cid = a.category_id;
+    tx.sql << "SELECT COUNT(*) FROM appeal_categories WHERE parent_id = :c", soci::use(cid), soci::into(children);
+    if (children > 0) throw field_error("category_id", "请选择最末一级分类", "choose a leaf category");
+    if (a.region_id && !region_path(tx.sql, *a.region_id))
+      throw field_error("region_id", "区域不存在", "no such region");
+    a.created_at = platform::now_ms();
+    a.number = next_number(tx.sql, get_setting(tx.sql, "number_prefix").value_or("SQ"), local_day(a.created_at));
+    a.id = insert_appeal(tx.sql, a);
+    append_timeline(tx.sql, {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
+                             State::kRegistered, "", ""});
+    platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), "create", nullptr, state_json(a));
+    rt_.bus.publish(tx, "appeals.case.created",
+                    {{"id", a.id}, {"number", a.number}, {"category_id", a.category_id}, {"urgency", code(a.urgency)}});
+    return a;
+  });
+}
+
+// ------------------------------------------------------------------- reads
+
+CaseView AppealService::get(const Principal& who, std::int64_t id) {
+  if (!who.can("appeals:read")) throw Error::forbidden("无权查看诉求", "you may not read appeals");
+  return rt_.db.read([&](soci::session& sql) {
+    if (!visible(sql, who, id)) throw not_found();
+    CaseView v;
+    v.appeal = *load_appeal(sql, id);
+    v.co_department_ids = load_co_units(sql, id);
+    v.timeline = load_timeline(sql, id);
+    Facts f{v.appeal.state, v.appeal.extension_pending, v.appeal.lead_region_id.has_value(),
+            v.appeal.sub_region_id.has_value()};
+    v.allowed = allowed_actions(f, role_of(sql, who, v.appeal));
+    v.pending_return = pending_request(sql, id, "return");
+    v.pending_extension = pending_request(sql, id, "extension");
+    return v;
+  });
+}
+
+AppealPage AppealService::list(const Principal& who, const ListFilter& filter) {
+  if (!who.can("appeals:read")) throw Error::forbidden("无权查看诉求", "you may not read appeals");
+  return rt_.db.read([&](soci::session& sql) { return list_appeals(sql, filter, scope_condition(who)); });
+}
+
+// ------------------------------------------------------------------- actions
+
+CaseView AppealService::act(const Principal& who, const platform::Actor& actor, std::int64_t id,
+                            const ActionInput& in) {
+  if (!who.can("appeals:read")) throw Error::forbidden("无权办理诉求", "you may not act on appeals");
+  rt_.db.write([&](Tx& tx) {
+    if (!visible(tx.sql, who, id)) throw not_found();
+    auto loaded = load_appeal(tx.sql, id);
+    if (!loaded) throw not_found();
+    Appeal a = *loaded;
+    const Role role = role_of(tx.sql, who, a);
+    Facts facts{a.state, a.extension_pending, a.lead_region_id.has_value(), a.sub_region_id.has_value()};
+    auto allowed = allowed_actions(facts, role);
+    if (std::find(allowed.begin(), allowed.end(), in.action) == allowed.end()) {
+      // Would this user ever be allowed this action? If not, it is a matter of rights (403);
+      // if so, of the case's state (409, with what is allowed now).
+      bool ever = false;
+      for (auto s : all<State>()) {
+        for (bool ext : {false, true})
+          for (bool sub : {false, true}) {
+            auto other = allowed_actions(Facts{s, ext, facts.lead_is_region, sub}, role);
+            ever = ever || std::find(other.begin(), other.end(), in.action) != other.end();
+          }
+      }
+      if (!ever)
+        throw Error::forbidden("无权对该诉求执行此操作：" + std::string(label_zh(in.action)),
+                               "you may not " + std::string(code(in.action)) + " this appeal");
+      nlohmann::json names = nlohmann::json::array();
+      for (auto x : allowed) names.push_back(code(x));
+      throw Error::conflict(
+          "appeal-transition",
+          "诉求当前状态（" + std::string(label_zh(a.state)) + "）不能" + std::string(label_zh(in.action)),
+          "cannot " + std::string(code(in.action)) + " an appeal in state " + std::string(code(a.state)))
+          .with("state", std::string(code(a.state)))
+          .with("allowed_actions", names);
+    }
+    const auto before = state_json(a);
+    const State from = a.state;
+    const auto now = platform::now_ms();
+    std::string note = in.note;
+    apply(tx.sql, who, a, in, now, note);
+    a.state = next_state(from, in.action, in.callback);
+    if (!update_appeal(tx.sql, a))
+      throw Error::conflict("appeal-changed", "诉求已被他人更新，请刷新后重试",
+                            "the appeal changed meanwhile; reload and retry");
+    nlohmann::json data = nlohmann::json::object();
+    if (in.lead_department_id) data["lead_department_id"] = *in.lead_department_id;
+    if (in.lead_region_id) data["lead_region_id"] = *in.lead_region_id;
+    if (!in.co_department_ids.empty()) data["co_department_ids"] = in.co_department_ids;
+    if (in.region_id) data["region_id"] = *in.region_id;
+    if (in.extra_days) data["extra_days"] = *in.extra_days;
+    if (in.result) data["result"] = code(*in.result);
+    if (in.callback) {
+      data["reached"] = in.callback->reached;
+      data["solved"] = in.callback->solved;
+      if (in.callback->satisfaction) data["satisfaction"] = code(*in.callback->satisfaction);
+    }
+    if (in.master_id) data["master_id"] = *in.master_id;
+    if (in.supervise_level) data["level"] = *in.supervise_level;
+    append_timeline(
+        tx.sql, {0, a.id, now, who.user_id, who.name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
+    platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), std::string(code(in.action)), before,
+                              state_json(a));
+    rt_.bus.publish(tx, "appeals.case." + std::string(code(in.action)),
+                    {{"id", a.id}, {"number", a.number}, {"from", code(from)}, {"to", code(a.state)}});
+    if (a.state == State::kClosed && from != State::kClosed) {
+      // Merged duplicates close with their master's reply.
+      long long master = a.id, at = now;
+      platform::Nullable<std::string> text(a.reply_text);
+      std::string result = a.reply_result ? std::string(code(*a.reply_result)) : std::string("solved");
+      tx.sql << "UPDATE appeals SET closed_at = :at, reply_text = :t, reply_result = :r, version = version + 1 "
+                "WHERE master_id = :m AND state = 'merged'",
+          soci::use(at), soci::use(text.value, text.ind), soci::use(result), soci::use(master);
+    }
+  });
+  return get(who, id);
+}
+
+void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, const ActionInput& in, std::int64_t now,
+                          std::string& note) {
+  auto need = [](bool ok, const char* field, const char* zh, const char* en) {
+    if (!ok) throw field_error(field, zh, en);
+  };
+  switch (in.action) {
+    case Action::kAnswer:
+      need(in.text && !in.text->empty(), "text", "请填写答复内容", "text is required");
+      a.reply_text = in.text;
+      a.reply_result = ReplyResult::kSolved;
+      a.replied_at = now;
+      a.closed_at = now;
+      break;
+    case Action::kDispatch: {
+      need(in.lead_department_id.has_value() != in.lead_region_id.has_value(), "lead_department_id",
+           "请指定一个主办单位（部门或镇街）", "give exactly one lead unit: a department or a town");
+      if (in.lead_department_id)
+        need(department_path(sql, *in.lead_department_id).has_value(), "lead_department_id", "主办部门不存在",
+             "no such department");
+      if (in.lead_region_id)
+        need(region_level(sql, *in.lead_region_id) == std::optional<std::string>("town"), "lead_region_id",
+             "主办镇街不存在", "no such town");
+      for (auto d : in.co_department_ids) {
+        need(department_path(sql, d).has_value(), "co_department_ids", "协办部门不存在", "no such co-department");
+        need(d != in.lead_department_id.value_or(0), "co_department_ids", "协办单位不能与主办单位相同",
+             "a co-unit cannot be the lead unit");
+      }
+      a.lead_department_id = in.lead_department_id;
+      a.lead_region_id = in.lead_region_id;
+      a.sub_region_id.reset();
+      a.dispatched_at = now;
+      a.signed_at.reset();
+      a.extension_pending = false;
+      set_due_dates(sql, a, now);
+      a.warning = Warning::kGreen;
+      set_co_units(sql, a.id, in.co_department_ids);
+      break;
+    }
+    case Action::kSign:
+      a.signed_at = now;
+      if (a.sign_due_at && now > *a.sign_due_at) a.sign_late = true;
+      break;
+    case Action::kSubdispatch: {
+      need(in.region_id.has_value(), "region_id", "请选择村居或网格", "region_id is required");
+      auto level = region_level(sql, *in.region_id);
+      auto path = region_path(sql, *in.region_id);
+      auto lead = region_path(sql, *a.lead_region_id);
+      need(level && (*level == "village" || *level == "grid") && path && lead && starts_with(*path, *lead) &&
+               *path != *lead,
+           "region_id", "只能派给本镇街下属的村居或网格", "only a village or grid of the lead town");
+      a.sub_region_id = in.region_id;
+      break;
+    }
+    case Action::kRequestReturn: {
+      need(!in.note.empty(), "note", "请填写退单理由", "give the grounds for the return");
+      insert_request(sql, a.id, UnitRequest{0, "return", in.note, std::nullopt, "pending"}, who.user_id, now);
+      break;
+    }
+    case Action::kApproveReturn:
+    case Action::kRejectReturn: {
+      auto r = pending_request(sql, a.id, "return");
+      if (r) decide_request(sql, r->id, in.action == Action::kApproveReturn, who.user_id, now);
+      if (in.action == Action::kApproveReturn) {
+        ++a.return_count;
+        a.lead_department_id.reset();
+        a.lead_region_id.reset();
+        a.sub_region_id.reset();
+        a.signed_at.reset();
+        set_co_units(sql, a.id, {});
+      } else if (!a.signed_at) {
+        a.signed_at = now;  // the unit must now handle it
+      }
+      break;
+    }
+    case Action::kRequestExtension: {
+      need(in.extra_days && *in.extra_days >= 1 && *in.extra_days <= 60, "extra_days", "延期天数应为 1–60 个工作日",
+           "extra_days must be 1-60 working days");
+      need(!in.note.empty(), "note", "请填写延期理由", "give the reason for the extension");
+      need(a.handle_due_at.has_value(), "extra_days", "该诉求尚无办理期限", "the appeal has no due date yet");
+      const auto cal = rt_.calendar();
+      const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
+      auto day = cal->add_working_days(platform::local_date_of(*a.handle_due_at), *in.extra_days);
+      insert_request(sql, a.id, UnitRequest{0, "extension", in.note, close_of_office(day, hours), "pending"},
+                     who.user_id, now);
+      a.extension_pending = true;
+      break;
+    }
+    case Action::kApproveExtension:
+    case Action::kRejectExtension: {
+      auto r = pending_request(sql, a.id, "extension");
+      if (r) {
+        decide_request(sql, r->id, in.action == Action::kApproveExtension, who.user_id, now);
+        if (in.action == Action::kApproveExtension) {
+          a.handle_due_at = r->new_due_at;
+          ++a.extension_count;
+        }
+      }
+      a.extension_pending = false;
+      break;
+    }
+    case Action::kReply:
+      need(in.text && !in.text->empty(), "text", "请填写办理结果", "text is required");
+      need(in.result.has_value(), "result", "请选择办理结果（已解决/部分解决/未解决）", "result is required");
+      a.reply_text = in.text;
+      a.reply_result = in.result;
+      a.replied_at = now;
+      if (a.handle_due_at && now > *a.handle_due_at) a.handle_late = true;
+      break;
+    case Action::kApprove:
+      break;
+    case Action::kSendBack:
+      need(!in.note.empty(), "note", "请填写退回理由", "give the reason");
+      break;
+    case Action::kCallback: {
+      need(in.callback.has_value(), "reached", "请填写回访结果", "the callback outcome is required");
+      const auto& o = *in.callback;
+      need(!o.reached || o.satisfaction.has_value(), "satisfaction", "已联系上来电人时须填写满意度",
+           "satisfaction is required when the caller was reached");
+      a.callback_reached = o.reached;
+      if (o.reached) {
+        a.callback_solved = o.solved;
+        a.satisfaction = o.satisfaction;
+      }
+      if (reopens(o)) {
+        ++a.reopen_count;
+        a.replied_at.reset();
+        set_due_dates(sql, a, now);  // a fresh handling period for the reopened case
+        a.warning = Warning::kGreen;
+        if (note.empty()) note = "重办";
+      } else if (o.reached) {
+        a.closed_at = now;
+      }
+      break;
+    }
+    case Action::kClose:
+      a.closed_at = now;
+      break;
+    case Action::kArchive:
+      a.archived_at = now;
+      break;
+    case Action::kSupervise: {
+      need(in.supervise_level == std::optional<std::string>("district") ||
+               in.supervise_level == std::optional<std::string>("department"),
+           "level", "督办级别应为 district 或 department", "level must be district or department");
+      need(in.supervise_due_date.has_value(), "due_date", "请填写督办期限", "due_date is required");
+      const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
+      auto due = close_of_office(platform::parse_date(*in.supervise_due_date), hours);
+      need(due > now, "due_date", "督办期限应晚于现在", "due_date must be in the future");
+      a.supervise_level = in.supervise_level;
+      a.supervise_due_at = due;
+      break;
+    }
+    case Action::kRemind:
+    case Action::kRegister:
+      break;
+    case Action::kMerge: {
+      need(in.master_id.has_value() && *in.master_id != a.id, "master_id", "请指定另一件主诉求",
+           "master_id is required");
+      auto master = load_appeal(sql, *in.master_id);
+      need(master && visible(sql, who, master->id), "master_id", "主诉求不存在", "no such master appeal");
+      need(master->state != State::kMerged, "master_id", "不能并入已并单的诉求", "the master is itself merged");
+      a.master_id = in.master_id;
+      break;
+    }
+  }
+}
+
+// ------------------------------------------------------------------- warnings
+
+int AppealService::refresh_warnings(std::int64_t now) {
+  const auto cal = rt_.calendar();
+  const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
+  int changed = 0;
+  auto cases = rt_.db.read([](soci::session& sql) { return open_with_due_dates(sql); });
+  for (auto a : cases) {
+    rt_.db.write([&](Tx& tx) {
+      auto fresh = load_appeal(tx.sql, a.id);
+      if (!fresh) return;
+      Appeal b = *fresh;
+      if (b.sla_pending && b.dispatched_at) set_due_dates(tx.sql, b, *b.dispatched_at);
+      Warning w = b.warning;
+      try {
+        if (b.state == State::kDispatched && b.sign_due_at && now > *b.sign_due_at) {
+          w = Warning::kRed;
+          b.sign_late = true;
+        } else if (b.handle_due_at) {
+          w = warning_at(now, *b.handle_due_at, warning_rule_, *cal, hours);
+          if (w == Warning::kRed) b.handle_late = true;
+        }
+      } catch (const Error& e) {
+        if (e.slug() != "calendar-out-of-range") throw;
+      }
+      if (w == b.warning && b.sla_pending == fresh->sla_pending && b.sign_late == fresh->sign_late &&
+          b.handle_late == fresh->handle_late)
+        return;
+      const auto from = b.warning;
+      b.warning = w;
+      if (!update_appeal(tx.sql, b)) return;  // changed meanwhile; the next pass sees it
+      if (from != w) {
+        ++changed;
+        rt_.bus.publish(tx, "appeals.case.warning",
+                        {{"id", b.id}, {"number", b.number}, {"from", code(from)}, {"to", code(w)}});
+      }
+    });
+  }
+  return changed;
+}
+
+}  // namespace ecity::appeals

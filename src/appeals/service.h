@@ -1,0 +1,99 @@
+// The appeals service: intake, the lifecycle actions, reads and lists, each in one
+// transaction through the store, audited, with an outbox event per change. Decides who may
+// do what (workflow.h) and which cases a user may see (data scope); formats no JSON.
+#pragma once
+
+#include "appeals/model.h"
+#include "appeals/sla.h"
+#include "appeals/store.h"
+#include "appeals/workflow.h"
+
+#include "platform/audit/audit_log.h"
+#include "platform/auth/principal.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ecity::platform {
+class Runtime;
+}
+
+namespace ecity::appeals {
+
+// What an agent (or a citizen, or Open311) files.
+struct NewAppeal {
+  Channel channel = Channel::kPhone;
+  AppealType type = AppealType::kConsult;
+  std::int64_t category_id = 0;
+  Urgency urgency = Urgency::kNormal;
+  std::string caller_name;
+  std::string caller_phone;
+  bool anonymous = false;
+  bool confidential = false;
+  std::string content;
+  std::string address;
+  std::optional<double> lng, lat;
+  std::optional<std::int64_t> region_id;  // explicit; otherwise located from lng/lat
+  std::vector<std::string> tags;
+};
+
+// The fields of one action; which are required depends on the action (routes check shapes,
+// the service checks meaning).
+struct ActionInput {
+  Action action = Action::kSign;
+  std::string note;                                // free text on the timeline
+  std::optional<std::int64_t> lead_department_id;  // dispatch
+  std::optional<std::int64_t> lead_region_id;      // dispatch (to a town)
+  std::vector<std::int64_t> co_department_ids;     // dispatch
+  std::optional<std::int64_t> region_id;           // subdispatch
+  std::optional<int> extra_days;                   // request_extension: working days to add
+  std::optional<std::string> text;                 // reply, answer
+  std::optional<ReplyResult> result;               // reply
+  std::optional<CallbackOutcome> callback;         // callback
+  std::optional<std::string> supervise_level;      // supervise: district | department
+  std::optional<std::string> supervise_due_date;   // supervise: YYYY-MM-DD
+  std::optional<std::int64_t> master_id;           // merge
+};
+
+// A case as a user sees it: masked where the user may not see personal data.
+struct CaseView {
+  Appeal appeal;
+  std::vector<std::int64_t> co_department_ids;
+  std::vector<TimelineEntry> timeline;
+  std::vector<Action> allowed;
+  std::optional<UnitRequest> pending_return, pending_extension;
+};
+
+class AppealService {
+ public:
+  explicit AppealService(platform::Runtime& rt);
+
+  // Loads the default catalogue and service levels if the district has none yet.
+  void ensure_catalogue(const std::string& catalogue_file);
+
+  Appeal create(const platform::Principal& who, const platform::Actor& actor, const NewAppeal& in);
+  CaseView get(const platform::Principal& who, std::int64_t id);
+  CaseView act(const platform::Principal& who, const platform::Actor& actor, std::int64_t id, const ActionInput& in);
+  AppealPage list(const platform::Principal& who, const ListFilter& filter);
+  std::vector<Category> categories();
+
+  // Recomputes the red/yellow/green of open cases and the due dates a calendar update now
+  // covers; publishes appeals.case.warning for each change. Returns the number changed.
+  int refresh_warnings(std::int64_t now);
+
+  // The SQL condition (alias `a`) selecting the cases `who` may see. Public for statistics.
+  static std::string scope_condition(const platform::Principal& who);
+
+ private:
+  Role role_of(soci::session& sql, const platform::Principal& who, const Appeal& a);
+  void apply(soci::session& sql, const platform::Principal& who, Appeal& a, const ActionInput& in, std::int64_t now,
+             std::string& note);
+  void set_due_dates(soci::session& sql, Appeal& a, std::int64_t from);
+  bool visible(soci::session& sql, const platform::Principal& who, std::int64_t id);
+
+  platform::Runtime& rt_;
+  WarningRule warning_rule_;
+};
+
+}  // namespace ecity::appeals

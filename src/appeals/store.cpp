@@ -1,0 +1,467 @@
+#include "appeals/store.h"
+
+#include "platform/db/row.h"
+#include "platform/error.h"
+
+#include <fmt/format.h>
+
+namespace ecity::appeals {
+
+using platform::get_i64;
+using platform::get_str;
+using platform::Nullable;
+using platform::opt_f64;
+using platform::opt_i64;
+using platform::opt_str;
+
+namespace {
+
+template <typename E>
+E parse_stored(const std::string& text) {
+  auto v = parse<E>(text);
+  if (!v) throw std::runtime_error("appeals: unknown stored code '" + text + "'");
+  return *v;
+}
+
+template <typename E>
+std::optional<E> parse_stored_opt(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return parse_stored<E>(*text);
+}
+
+std::optional<bool> opt_bool(const soci::row& r, std::size_t i) {
+  auto v = opt_i64(r, i);
+  if (!v) return std::nullopt;
+  return *v != 0;
+}
+
+constexpr const char* kAppealColumns =
+    "id, number, channel, type, category_id, urgency, caller_name, caller_phone, anonymous, confidential, content, "
+    "address, lng, lat, region_id, tags, state, lead_department_id, lead_region_id, sub_region_id, created_at, "
+    "created_by, dispatched_at, signed_at, replied_at, closed_at, archived_at, sign_due_at, handle_due_at, "
+    "sla_pending, sign_late, handle_late, warning, extension_pending, reply_text, reply_result, callback_reached, "
+    "callback_solved, satisfaction, master_id, reopen_count, return_count, extension_count, supervise_level, "
+    "supervise_due_at, version";
+
+Appeal appeal_of(const soci::row& r) {
+  Appeal a;
+  std::size_t i = 0;
+  a.id = get_i64(r, i++);
+  a.number = get_str(r, i++);
+  a.channel = parse_stored<Channel>(get_str(r, i++));
+  a.type = parse_stored<AppealType>(get_str(r, i++));
+  a.category_id = get_i64(r, i++);
+  a.urgency = parse_stored<Urgency>(get_str(r, i++));
+  a.caller_name = get_str(r, i++);
+  a.caller_phone = get_str(r, i++);
+  a.anonymous = get_i64(r, i++) != 0;
+  a.confidential = get_i64(r, i++) != 0;
+  a.content = get_str(r, i++);
+  a.address = get_str(r, i++);
+  a.lng = opt_f64(r, i++);
+  a.lat = opt_f64(r, i++);
+  a.region_id = opt_i64(r, i++);
+  a.tags = get_str(r, i++);
+  a.state = parse_stored<State>(get_str(r, i++));
+  a.lead_department_id = opt_i64(r, i++);
+  a.lead_region_id = opt_i64(r, i++);
+  a.sub_region_id = opt_i64(r, i++);
+  a.created_at = get_i64(r, i++);
+  a.created_by = opt_i64(r, i++);
+  a.dispatched_at = opt_i64(r, i++);
+  a.signed_at = opt_i64(r, i++);
+  a.replied_at = opt_i64(r, i++);
+  a.closed_at = opt_i64(r, i++);
+  a.archived_at = opt_i64(r, i++);
+  a.sign_due_at = opt_i64(r, i++);
+  a.handle_due_at = opt_i64(r, i++);
+  a.sla_pending = get_i64(r, i++) != 0;
+  a.sign_late = get_i64(r, i++) != 0;
+  a.handle_late = get_i64(r, i++) != 0;
+  a.warning = parse_stored<Warning>(get_str(r, i++));
+  a.extension_pending = get_i64(r, i++) != 0;
+  a.reply_text = opt_str(r, i++);
+  a.reply_result = parse_stored_opt<ReplyResult>(opt_str(r, i++));
+  a.callback_reached = opt_bool(r, i++);
+  a.callback_solved = opt_bool(r, i++);
+  a.satisfaction = parse_stored_opt<Satisfaction>(opt_str(r, i++));
+  a.master_id = opt_i64(r, i++);
+  a.reopen_count = static_cast<int>(get_i64(r, i++));
+  a.return_count = static_cast<int>(get_i64(r, i++));
+  a.extension_count = static_cast<int>(get_i64(r, i++));
+  a.supervise_level = opt_str(r, i++);
+  a.supervise_due_at = opt_i64(r, i++);
+  a.version = static_cast<int>(get_i64(r, i++));
+  return a;
+}
+
+// The mutable columns of a case, bound once for INSERT and UPDATE alike.
+struct MutableColumns {
+  std::string state, warning;
+  Nullable<long long> lead_dept, lead_region, sub_region, dispatched, signed_at, replied, closed, archived, sign_due,
+      handle_due, master, supervise_due, callback_reached, callback_solved;
+  Nullable<std::string> reply_text, reply_result, satisfaction, supervise_level;
+  int sla_pending = 0, sign_late = 0, handle_late = 0, extension_pending = 0;
+  int reopen = 0, returns = 0, extensions = 0;
+  explicit MutableColumns(const Appeal& a)
+      : state(code(a.state)),
+        warning(code(a.warning)),
+        lead_dept(a.lead_department_id),
+        lead_region(a.lead_region_id),
+        sub_region(a.sub_region_id),
+        dispatched(a.dispatched_at),
+        signed_at(a.signed_at),
+        replied(a.replied_at),
+        closed(a.closed_at),
+        archived(a.archived_at),
+        sign_due(a.sign_due_at),
+        handle_due(a.handle_due_at),
+        master(a.master_id),
+        supervise_due(a.supervise_due_at),
+        reply_text(a.reply_text),
+        supervise_level(a.supervise_level),
+        sla_pending(a.sla_pending),
+        sign_late(a.sign_late),
+        handle_late(a.handle_late),
+        extension_pending(a.extension_pending),
+        reopen(a.reopen_count),
+        returns(a.return_count),
+        extensions(a.extension_count) {
+    if (a.callback_reached)
+      callback_reached = Nullable<long long>(std::optional<long long>(*a.callback_reached ? 1 : 0));
+    if (a.callback_solved) callback_solved = Nullable<long long>(std::optional<long long>(*a.callback_solved ? 1 : 0));
+    if (a.reply_result)
+      reply_result = Nullable<std::string>(std::optional<std::string>(std::string(code(*a.reply_result))));
+    if (a.satisfaction)
+      satisfaction = Nullable<std::string>(std::optional<std::string>(std::string(code(*a.satisfaction))));
+  }
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------- catalogue
+
+std::vector<Category> load_categories(soci::session& sql) {
+  std::vector<Category> out;
+  soci::rowset<soci::row> rows =
+      sql.prepare
+      << "SELECT id, parent_id, code, name, path, active, auto_dispatch FROM appeal_categories ORDER BY path";
+  for (const auto& r : rows)
+    out.push_back({get_i64(r, 0), opt_i64(r, 1), get_str(r, 2), get_str(r, 3), get_str(r, 4), get_i64(r, 5) != 0,
+                   get_i64(r, 6) != 0});
+  return out;
+}
+
+std::optional<Category> find_category(soci::session& sql, std::int64_t id) {
+  long long cid = id;
+  soci::rowset<soci::row> rows =
+      (sql.prepare
+           << "SELECT id, parent_id, code, name, path, active, auto_dispatch FROM appeal_categories WHERE id = :id",
+       soci::use(cid));
+  for (const auto& r : rows)
+    return Category{get_i64(r, 0), opt_i64(r, 1),      get_str(r, 2),     get_str(r, 3),
+                    get_str(r, 4), get_i64(r, 5) != 0, get_i64(r, 6) != 0};
+  return std::nullopt;
+}
+
+std::int64_t insert_category(soci::session& sql, std::optional<std::int64_t> parent_id, const std::string& code,
+                             const std::string& name, int sort) {
+  std::string parent_path = "/";
+  if (parent_id) {
+    auto parent = find_category(sql, *parent_id);
+    if (!parent) throw Error::invalid("category-parent", "上级分类不存在", "no such parent category");
+    parent_path = parent->path;
+  }
+  Nullable<long long> parent(parent_id);
+  std::string c = code, n = name, tmp = "/";
+  long long id = 0;
+  sql << "INSERT INTO appeal_categories (parent_id, code, name, path, sort) VALUES (:p, :c, :n, :t, :s) RETURNING id",
+      soci::use(parent.value, parent.ind), soci::use(c), soci::use(n), soci::use(tmp), soci::use(sort), soci::into(id);
+  std::string path = parent_path + std::to_string(id) + "/";
+  sql << "UPDATE appeal_categories SET path = :p WHERE id = :id", soci::use(path), soci::use(id);
+  return id;
+}
+
+std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, Urgency urgency) {
+  // Own row first, then ancestors from the nearest, then the default (0).
+  std::vector<long long> chain;
+  std::string_view path = category.path;
+  std::size_t pos = 0;
+  while ((pos = path.find('/', pos)) != std::string_view::npos && pos + 1 < path.size()) {
+    auto end = path.find('/', pos + 1);
+    chain.insert(chain.begin(), std::stoll(std::string(path.substr(pos + 1, end - pos - 1))));
+    pos = end;
+  }
+  chain.push_back(0);
+  std::string u(code(urgency));
+  for (long long cid : chain) {
+    int sign = 0, days = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT sign_minutes, handle_days FROM appeal_sla WHERE category_id = :c AND urgency = :u", soci::use(cid),
+        soci::use(u), soci::into(sign, ind), soci::into(days);
+    if (sql.got_data() && ind == soci::i_ok) return SlaLimit{std::chrono::minutes(sign), days};
+  }
+  return std::nullopt;
+}
+
+void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, const SlaLimit& limit) {
+  long long cid = category_id;
+  std::string u(code(urgency));
+  int sign = static_cast<int>(limit.sign.count()), days = limit.handle_days;
+  sql << "DELETE FROM appeal_sla WHERE category_id = :c AND urgency = :u", soci::use(cid), soci::use(u);
+  sql << "INSERT INTO appeal_sla (category_id, urgency, sign_minutes, handle_days) VALUES (:c, :u, :s, :d)",
+      soci::use(cid), soci::use(u), soci::use(sign), soci::use(days);
+}
+
+// ---------------------------------------------------------------- settings
+
+std::optional<std::string> get_setting(soci::session& sql, const std::string& key) {
+  std::string k = key, v;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT value FROM appeal_settings WHERE key = :k", soci::use(k), soci::into(v, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return v;
+}
+
+void set_setting(soci::session& sql, const std::string& key, const std::string& value) {
+  std::string k = key, v = value;
+  sql << "DELETE FROM appeal_settings WHERE key = :k", soci::use(k);
+  sql << "INSERT INTO appeal_settings (key, value) VALUES (:k, :v)", soci::use(k), soci::use(v);
+}
+
+// ---------------------------------------------------------------- cases
+
+std::string next_number(soci::session& sql, const std::string& prefix, const std::string& day) {
+  std::string d = day;
+  long long last = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "UPDATE appeal_numbers SET last = last + 1 WHERE day = :d RETURNING last", soci::use(d), soci::into(last, ind);
+  if (!sql.got_data() || ind != soci::i_ok) {
+    last = 1;
+    sql << "INSERT INTO appeal_numbers (day, last) VALUES (:d, 1)", soci::use(d);
+  }
+  if (last > 999999) throw Error::unavailable("当日诉求编号已用尽", "the day's case numbers are exhausted");
+  return fmt::format("{}{}{:06d}", prefix, day, last);
+}
+
+std::int64_t insert_appeal(soci::session& sql, const Appeal& a) {
+  MutableColumns m(a);
+  std::string number = a.number, channel(code(a.channel)), type(code(a.type)), urgency(code(a.urgency));
+  long long category = a.category_id, created = a.created_at;
+  std::string caller_name = a.caller_name, caller_phone = a.caller_phone, content = a.content, address = a.address,
+              tags = a.tags;
+  int anonymous = a.anonymous, confidential = a.confidential;
+  Nullable<double> lng(a.lng), lat(a.lat);
+  Nullable<long long> region(a.region_id), created_by(a.created_by);
+  long long id = 0;
+  sql << "INSERT INTO appeals (number, channel, type, category_id, urgency, caller_name, caller_phone, anonymous, "
+         "confidential, content, address, lng, lat, region_id, tags, state, created_at, created_by, warning) "
+         "VALUES (:number, :channel, :type, :category, :urgency, :cname, :cphone, :anon, :conf, :content, :address, "
+         ":lng, :lat, :region, :tags, :state, :created, :created_by, :warning) RETURNING id",
+      soci::use(number), soci::use(channel), soci::use(type), soci::use(category), soci::use(urgency),
+      soci::use(caller_name), soci::use(caller_phone), soci::use(anonymous), soci::use(confidential),
+      soci::use(content), soci::use(address), soci::use(lng.value, lng.ind), soci::use(lat.value, lat.ind),
+      soci::use(region.value, region.ind), soci::use(tags), soci::use(m.state), soci::use(created),
+      soci::use(created_by.value, created_by.ind), soci::use(m.warning), soci::into(id);
+  return id;
+}
+
+std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id) {
+  long long aid = id;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string("SELECT ") + kAppealColumns + " FROM appeals WHERE id = :id", soci::use(aid));
+  for (const auto& r : rows) return appeal_of(r);
+  return std::nullopt;
+}
+
+bool update_appeal(soci::session& sql, Appeal& a) {
+  MutableColumns m(a);
+  long long id = a.id;
+  int version = a.version;
+  soci::statement st =
+      (sql.prepare
+           << "UPDATE appeals SET state = :state, warning = :warning, lead_department_id = :ld, "
+              "lead_region_id = :lr, sub_region_id = :sr, dispatched_at = :dis, signed_at = :sig, "
+              "replied_at = :rep, closed_at = :clo, archived_at = :arc, sign_due_at = :sd, handle_due_at = :hd, "
+              "master_id = :master, supervise_due_at = :svd, callback_reached = :cr, callback_solved = :cs, "
+              "reply_text = :rt, reply_result = :rr, satisfaction = :sat, supervise_level = :svl, "
+              "sla_pending = :slap, sign_late = :sl, handle_late = :hl, extension_pending = :ep, "
+              "reopen_count = :ro, return_count = :rc, extension_count = :ec, version = version + 1 "
+              "WHERE id = :id AND version = :v",
+       soci::use(m.state), soci::use(m.warning), soci::use(m.lead_dept.value, m.lead_dept.ind),
+       soci::use(m.lead_region.value, m.lead_region.ind), soci::use(m.sub_region.value, m.sub_region.ind),
+       soci::use(m.dispatched.value, m.dispatched.ind), soci::use(m.signed_at.value, m.signed_at.ind),
+       soci::use(m.replied.value, m.replied.ind), soci::use(m.closed.value, m.closed.ind),
+       soci::use(m.archived.value, m.archived.ind), soci::use(m.sign_due.value, m.sign_due.ind),
+       soci::use(m.handle_due.value, m.handle_due.ind), soci::use(m.master.value, m.master.ind),
+       soci::use(m.supervise_due.value, m.supervise_due.ind),
+       soci::use(m.callback_reached.value, m.callback_reached.ind),
+       soci::use(m.callback_solved.value, m.callback_solved.ind), soci::use(m.reply_text.value, m.reply_text.ind),
+       soci::use(m.reply_result.value, m.reply_result.ind), soci::use(m.satisfaction.value, m.satisfaction.ind),
+       soci::use(m.supervise_level.value, m.supervise_level.ind), soci::use(m.sla_pending), soci::use(m.sign_late),
+       soci::use(m.handle_late), soci::use(m.extension_pending), soci::use(m.reopen), soci::use(m.returns),
+       soci::use(m.extensions), soci::use(id), soci::use(version));
+  st.execute(true);
+  if (st.get_affected_rows() != 1) return false;
+  ++a.version;
+  return true;
+}
+
+void set_co_units(soci::session& sql, std::int64_t appeal_id, const std::vector<std::int64_t>& department_ids) {
+  long long id = appeal_id;
+  sql << "DELETE FROM appeal_co_units WHERE appeal_id = :id", soci::use(id);
+  for (auto d : department_ids) {
+    long long dep = d;
+    sql << "INSERT INTO appeal_co_units (appeal_id, department_id) VALUES (:a, :d)", soci::use(id), soci::use(dep);
+  }
+}
+
+std::vector<std::int64_t> load_co_units(soci::session& sql, std::int64_t appeal_id) {
+  long long id = appeal_id;
+  std::vector<std::int64_t> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT department_id FROM appeal_co_units WHERE appeal_id = :id ORDER BY department_id",
+       soci::use(id));
+  for (const auto& r : rows) out.push_back(get_i64(r, 0));
+  return out;
+}
+
+std::int64_t append_timeline(soci::session& sql, const TimelineEntry& e) {
+  long long aid = e.appeal_id, at = e.at, id = 0;
+  Nullable<long long> uid(e.user_id);
+  std::string name = e.user_name, action(code(e.action)), from(code(e.from)), to(code(e.to)), note = e.note,
+              data = e.data;
+  sql << "INSERT INTO appeal_timeline (appeal_id, at, user_id, user_name, action, from_state, to_state, note, data) "
+         "VALUES (:a, :at, :u, :n, :ac, :f, :t, :note, :data) RETURNING id",
+      soci::use(aid), soci::use(at), soci::use(uid.value, uid.ind), soci::use(name), soci::use(action), soci::use(from),
+      soci::use(to), soci::use(note), soci::use(data), soci::into(id);
+  return id;
+}
+
+std::vector<TimelineEntry> load_timeline(soci::session& sql, std::int64_t appeal_id) {
+  long long id = appeal_id;
+  std::vector<TimelineEntry> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, appeal_id, at, user_id, user_name, action, from_state, to_state, note, data "
+                      "FROM appeal_timeline WHERE appeal_id = :id ORDER BY id",
+       soci::use(id));
+  for (const auto& r : rows)
+    out.push_back({get_i64(r, 0), get_i64(r, 1), get_i64(r, 2), opt_i64(r, 3), get_str(r, 4),
+                   parse_stored<Action>(get_str(r, 5)), parse_stored<State>(get_str(r, 6)),
+                   parse_stored<State>(get_str(r, 7)), get_str(r, 8), opt_str(r, 9).value_or("")});
+  return out;
+}
+
+std::int64_t insert_request(soci::session& sql, std::int64_t appeal_id, const UnitRequest& r, std::int64_t by,
+                            std::int64_t at) {
+  long long aid = appeal_id, uid = by, when = at, id = 0;
+  std::string kind = r.kind, reason = r.reason;
+  Nullable<long long> due(r.new_due_at);
+  sql << "INSERT INTO appeal_requests (appeal_id, kind, reason, new_due_at, status, requested_by, requested_at) "
+         "VALUES (:a, :k, :r, :d, 'pending', :u, :t) RETURNING id",
+      soci::use(aid), soci::use(kind), soci::use(reason), soci::use(due.value, due.ind), soci::use(uid),
+      soci::use(when), soci::into(id);
+  return id;
+}
+
+std::optional<UnitRequest> pending_request(soci::session& sql, std::int64_t appeal_id, const std::string& kind) {
+  long long aid = appeal_id;
+  std::string k = kind;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, kind, reason, new_due_at, status FROM appeal_requests "
+                      "WHERE appeal_id = :a AND kind = :k AND status = 'pending' ORDER BY id DESC",
+       soci::use(aid), soci::use(k));
+  for (const auto& r : rows)
+    return UnitRequest{get_i64(r, 0), get_str(r, 1), get_str(r, 2), opt_i64(r, 3), get_str(r, 4)};
+  return std::nullopt;
+}
+
+void decide_request(soci::session& sql, std::int64_t request_id, bool approved, std::int64_t by, std::int64_t at) {
+  long long id = request_id, uid = by, when = at;
+  std::string status = approved ? "approved" : "rejected";
+  sql << "UPDATE appeal_requests SET status = :s, decided_by = :u, decided_at = :t WHERE id = :id", soci::use(status),
+      soci::use(uid), soci::use(when), soci::use(id);
+}
+
+std::optional<std::string> department_path(soci::session& sql, std::int64_t id) {
+  long long d = id;
+  std::string path;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT path FROM departments WHERE id = :id", soci::use(d), soci::into(path, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return path;
+}
+
+std::optional<std::string> region_path(soci::session& sql, std::int64_t id) {
+  long long d = id;
+  std::string path;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT path FROM regions WHERE id = :id", soci::use(d), soci::into(path, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return path;
+}
+
+std::optional<std::string> region_level(soci::session& sql, std::int64_t id) {
+  long long d = id;
+  std::string level;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT level FROM regions WHERE id = :id", soci::use(d), soci::into(level, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return level;
+}
+
+// ---------------------------------------------------------------- lists
+
+AppealPage list_appeals(soci::session& sql, const ListFilter& f, const std::string& scope) {
+  std::string where = " WHERE (" + scope + ")";
+  std::string state = f.state ? std::string(code(*f.state)) : "",
+              warning = f.warning ? std::string(code(*f.warning)) : "";
+  long long category = f.category_id.value_or(0), dept = f.lead_department_id.value_or(0);
+  long long from = f.created_from.value_or(0), to = f.created_to.value_or(0);
+  std::string region_prefix;
+  if (f.region_id) region_prefix = region_path(sql, *f.region_id).value_or("/none/") + "%";
+  where += " AND (:s1 = '' OR a.state = :s2)";
+  where += " AND (:c1 = 0 OR a.category_id = :c2)";
+  where += " AND (:d1 = 0 OR a.lead_department_id = :d2)";
+  where += " AND (:f1 = 0 OR a.created_at >= :f2)";
+  where += " AND (:t1 = 0 OR a.created_at < :t2)";
+  where += " AND (:w1 = '' OR a.warning = :w2)";
+  where += " AND (:r1 = '' OR a.region_id IN (SELECT id FROM regions WHERE path LIKE :r2))";
+  AppealPage page;
+  sql << "SELECT COUNT(*) FROM appeals a" + where, soci::use(state), soci::use(state), soci::use(category),
+      soci::use(category), soci::use(dept), soci::use(dept), soci::use(from), soci::use(from), soci::use(to),
+      soci::use(to), soci::use(warning), soci::use(warning), soci::use(region_prefix), soci::use(region_prefix),
+      soci::into(page.total);
+  if (page.total == 0) return page;
+  long long limit = f.size, offset = static_cast<long long>(f.page - 1) * f.size;
+  std::string cols = kAppealColumns;
+  std::string prefixed;
+  // Qualify every column with the alias.
+  std::size_t pos = 0;
+  while (pos < cols.size()) {
+    auto end = cols.find(", ", pos);
+    if (end == std::string::npos) end = cols.size();
+    if (!prefixed.empty()) prefixed += ", ";
+    prefixed += "a." + cols.substr(pos, end - pos);
+    pos = end + 2;
+  }
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT " + prefixed + " FROM appeals a" + where + " ORDER BY a.id DESC LIMIT :l OFFSET :o",
+       soci::use(state), soci::use(state), soci::use(category), soci::use(category), soci::use(dept), soci::use(dept),
+       soci::use(from), soci::use(from), soci::use(to), soci::use(to), soci::use(warning), soci::use(warning),
+       soci::use(region_prefix), soci::use(region_prefix), soci::use(limit), soci::use(offset));
+  for (const auto& r : rows) page.items.push_back(appeal_of(r));
+  return page;
+}
+
+std::vector<Appeal> open_with_due_dates(soci::session& sql) {
+  std::vector<Appeal> out;
+  soci::rowset<soci::row> rows = sql.prepare
+                                 << std::string("SELECT ") + kAppealColumns +
+                                        " FROM appeals WHERE state IN ('dispatched', 'handling', 'return_requested') "
+                                        "AND (handle_due_at IS NOT NULL OR sla_pending = 1)";
+  for (const auto& r : rows) out.push_back(appeal_of(r));
+  return out;
+}
+
+}  // namespace ecity::appeals

@@ -1,0 +1,77 @@
+// SQL of the appeals module, nothing else: no rules, no permissions (the service decides).
+// Every function runs on the session (or transaction) it is given.
+#pragma once
+
+#include "appeals/model.h"
+#include "appeals/sla.h"
+
+#include <soci/soci.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ecity::appeals {
+
+// ---- catalogue and service levels
+std::vector<Category> load_categories(soci::session& sql);
+std::optional<Category> find_category(soci::session& sql, std::int64_t id);
+std::int64_t insert_category(soci::session& sql, std::optional<std::int64_t> parent_id, const std::string& code,
+                             const std::string& name, int sort);
+// The limits of a category for an urgency: its own row, its nearest ancestor's, the default.
+// nullopt if not even a default exists.
+std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, Urgency urgency);
+void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, const SlaLimit& limit);
+
+// ---- settings (business settings the centre edits)
+std::optional<std::string> get_setting(soci::session& sql, const std::string& key);
+void set_setting(soci::session& sql, const std::string& key, const std::string& value);
+
+// ---- cases
+// The next case number for a local day "YYYYMMDD": prefix + day + 6-digit sequence.
+std::string next_number(soci::session& sql, const std::string& prefix, const std::string& day);
+std::int64_t insert_appeal(soci::session& sql, const Appeal& a);
+std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id);
+// Writes every mutable column of `a` if the stored version is still `a.version`; bumps the
+// version. Returns false if another writer got there first.
+bool update_appeal(soci::session& sql, Appeal& a);
+void set_co_units(soci::session& sql, std::int64_t appeal_id, const std::vector<std::int64_t>& department_ids);
+std::vector<std::int64_t> load_co_units(soci::session& sql, std::int64_t appeal_id);
+
+std::int64_t append_timeline(soci::session& sql, const TimelineEntry& e);
+std::vector<TimelineEntry> load_timeline(soci::session& sql, std::int64_t appeal_id);
+
+std::int64_t insert_request(soci::session& sql, std::int64_t appeal_id, const UnitRequest& r, std::int64_t by,
+                            std::int64_t at);
+std::optional<UnitRequest> pending_request(soci::session& sql, std::int64_t appeal_id, const std::string& kind);
+void decide_request(soci::session& sql, std::int64_t request_id, bool approved, std::int64_t by, std::int64_t at);
+
+// Materialised paths of org units (for scope and membership checks).
+std::optional<std::string> department_path(soci::session& sql, std::int64_t id);
+std::optional<std::string> region_path(soci::session& sql, std::int64_t id);
+std::optional<std::string> region_level(soci::session& sql, std::int64_t id);
+
+// ---- lists
+struct ListFilter {
+  std::optional<State> state;
+  std::optional<std::int64_t> category_id;
+  std::optional<std::int64_t> lead_department_id;
+  std::optional<std::int64_t> region_id;  // location inside this region's subtree
+  std::optional<std::int64_t> created_from, created_to;
+  std::optional<Warning> warning;
+  int page = 1;
+  int size = 20;
+};
+struct AppealPage {
+  std::vector<Appeal> items;
+  std::int64_t total = 0;
+};
+// `scope` is an SQL condition on alias `a` built by the service from the caller (data scope);
+// it contains no user input.
+AppealPage list_appeals(soci::session& sql, const ListFilter& f, const std::string& scope);
+
+// Open cases with a due date, for the warning job.
+std::vector<Appeal> open_with_due_dates(soci::session& sql);
+
+}  // namespace ecity::appeals

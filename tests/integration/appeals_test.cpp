@@ -1,0 +1,378 @@
+// Appeals over HTTP on the real server and database: a case walked through its lifecycle by
+// the users who would really touch it, and the denials that keep each of them in their lane.
+#include "harness.h"
+
+#include "appeals/module.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace ecity::test {
+namespace {
+
+using nlohmann::json;
+
+json items_of(const HttpResult& r) {
+  auto j = r.json();
+  return j.is_array() ? j : j["items"];
+}
+
+std::int64_t id_where(const std::string& target, const std::string& key, const std::string& value) {
+  static std::string admin = login("admin");
+  for (const auto& x : items_of(http("GET", target, "", bearer(admin))))
+    if (x.contains(key) && x[key] == value) return x["id"].get<std::int64_t>();
+  ADD_FAILURE() << "nothing in " << target << " with " << key << " = " << value;
+  return 0;
+}
+
+std::int64_t role_id(const std::string& code) { return id_where("/api/roles", "code", code); }
+std::int64_t department(const std::string& code) { return id_where("/api/org/departments", "code", code); }
+std::int64_t region(const std::string& code) { return id_where("/api/org/regions", "code", code); }
+
+// A user with one role, created once per run; returns a fresh token.
+std::string user(const std::string& username, const std::string& role, std::optional<std::int64_t> dept,
+                 std::optional<std::int64_t> reg) {
+  static std::string admin = login("admin");
+  json body = {{"username", username},
+               {"name", username + "（测试）"},
+               {"password", "Appeal#2026x"},
+               {"role_ids", json::array({role_id(role)})}};
+  if (dept) body["department_id"] = *dept;
+  if (reg) body["region_id"] = *reg;
+  auto r = http("POST", "/api/users", body.dump(), bearer(admin));
+  EXPECT_TRUE(r.status == 201 || r.status == 409) << r.body;
+  return login(username, "Appeal#2026x");
+}
+
+struct People {
+  std::string agent, dispatcher, housing, tanshan, village, gushao, leader;
+  std::int64_t housing_dept = 0, tanshan_town = 0, tanshan_village = 0, gushao_town = 0;
+};
+
+const People& people() {
+  static People p = [] {
+    People x;
+    x.housing_dept = department("200013");
+    x.tanshan_town = region("370404001000");
+    x.tanshan_village = region("370404001001");
+    x.gushao_town = region("370404100000");
+    x.agent = user("agent1", "hotline_agent", std::nullopt, std::nullopt);
+    x.dispatcher = user("disp1", "dispatcher", std::nullopt, std::nullopt);
+    x.housing = user("zjj1", "dept_admin", x.housing_dept, std::nullopt);
+    x.tanshan = login("tanshan");
+    x.village = user("tscun1", "grid_worker", std::nullopt, x.tanshan_village);
+    x.gushao = login("gushao");
+    x.leader = login("leader");
+    return x;
+  }();
+  return p;
+}
+
+std::int64_t leaf_category(const std::string& name) {
+  static std::string admin = login("admin");
+  for (const auto& c : items_of(http("GET", "/api/appeals/categories", "", bearer(admin))))
+    if (c["name"] == name) return c["id"].get<std::int64_t>();
+  ADD_FAILURE() << "no category " << name;
+  return 0;
+}
+
+json new_appeal(const std::string& content = "峄城区坛山街道青檀路路灯连续三晚不亮，夜间出行不便，请尽快维修。") {
+  return {{"channel", "phone"},
+          {"type", "help"},
+          {"category_id", leaf_category("路灯不亮")},
+          {"urgency", "normal"},
+          {"caller_name", "张先生"},
+          {"caller_phone", "13806321234"},
+          {"content", content},
+          {"address", "坛山街道青檀路 88 号附近"},
+          {"region_id", people().tanshan_village}};
+}
+
+json create(const json& body) {
+  auto r = http("POST", "/api/appeals", body.dump(), bearer(people().agent));
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.json();
+}
+
+HttpResult act(const std::string& token, std::int64_t id, const std::string& action,
+               const json& body = json::object()) {
+  return http("POST", "/api/appeals/" + std::to_string(id) + "/actions/" + action, body.dump(), bearer(token));
+}
+
+TEST(Appeals, CatalogueShipsAboutAHundredLeaves) {
+  auto cats = items_of(http("GET", "/api/appeals/categories", "", bearer(people().agent)));
+  std::set<std::int64_t> parents;
+  for (const auto& c : cats)
+    if (!c["parent_id"].is_null()) parents.insert(c["parent_id"].get<std::int64_t>());
+  int leaves = 0;
+  for (const auto& c : cats) leaves += parents.count(c["id"].get<std::int64_t>()) == 0;
+  EXPECT_GE(leaves, 90);
+  EXPECT_LE(leaves, 130);
+}
+
+TEST(Appeals, RegisterNumbersAndMasks) {
+  auto a = create(new_appeal());
+  EXPECT_EQ(a["state"], "registered");
+  std::string number = a["number"];
+  ASSERT_EQ(number.size(), 2u + 8u + 6u) << number;
+  EXPECT_EQ(number.substr(0, 2), "SQ");
+  auto b = create(new_appeal());
+  EXPECT_NE(b["number"], a["number"]);
+  // The agent has no pii:read: the phone is masked in what it gets back.
+  EXPECT_EQ(a["caller"]["phone"], "138****1234");
+  auto full =
+      http("GET", "/api/appeals/" + std::to_string(a["id"].get<std::int64_t>()), "", bearer(login("admin"))).json();
+  EXPECT_EQ(full["caller"]["phone"], "13806321234");
+  ASSERT_EQ(full["timeline"].size(), 1u);
+  EXPECT_EQ(full["timeline"][0]["action"], "register");
+}
+
+TEST(Appeals, IntakeValidation) {
+  auto bad = [&](json body, const std::string& field) {
+    auto r = http("POST", "/api/appeals", body.dump(), bearer(people().agent));
+    EXPECT_EQ(r.status, 400) << field << ": " << r.body;
+    bool named = false;
+    const auto problem = r.json();
+    for (const auto& e : problem.value("errors", json::array())) named = named || e["field"] == field;
+    EXPECT_TRUE(named) << field << ": " << r.body;
+  };
+  auto base = new_appeal();
+  auto b = base;
+  b.erase("content");
+  bad(b, "content");
+  b = base;
+  b["content"] = "短";
+  bad(b, "content");
+  b = base;
+  b["content"] = std::string(4001, 'x');
+  bad(b, "content");
+  b = base;
+  b["channel"] = "fax";
+  bad(b, "channel");
+  b = base;
+  b["caller_phone"] = "13806321234'; DROP TABLE appeals;--";
+  bad(b, "caller_phone");
+  b = base;
+  b["lng"] = 117.5;
+  bad(b, "lng");
+  b = base;
+  b["category_id"] = 999999;
+  bad(b, "category_id");
+  b = base;
+  b["category_id"] = id_where("/api/appeals/categories", "name", "城乡建设");
+  bad(b, "category_id");
+  b = base;
+  b["unknown"] = 1;
+  bad(b, "unknown");
+  b = base;
+  b["anonymous"] = "yes";
+  bad(b, "anonymous");
+  // Anonymous needs no caller; script-looking text is stored and returned verbatim.
+  b = base;
+  b.erase("caller_name");
+  b.erase("caller_phone");
+  b["anonymous"] = true;
+  b["content"] = "<script>alert('x')</script> 路灯不亮";
+  auto ok = create(b);
+  EXPECT_EQ(ok["content"], "<script>alert('x')</script> 路灯不亮");
+  // Only intake may register.
+  EXPECT_EQ(http("POST", "/api/appeals", base.dump(), bearer(people().housing)).status, 403);
+}
+
+TEST(Appeals, LifecycleFromIntakeToArchive) {
+  const auto& p = people();
+  auto a = create(new_appeal());
+  auto id = a["id"].get<std::int64_t>();
+  // A town handler cannot dispatch (rights: 403); the dispatcher can.
+  EXPECT_EQ(act(p.tanshan, id, "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 403);
+  auto d = act(p.dispatcher, id, "dispatch", {{"lead_region_id", p.tanshan_town}, {"note", "请坛山街道办理"}});
+  ASSERT_EQ(d.status, 200) << d.body;
+  auto c = d.json();
+  EXPECT_EQ(c["state"], "dispatched");
+  ASSERT_TRUE(c["handle_due_at"].is_number());
+  EXPECT_GT(c["handle_due_at"].get<std::int64_t>(), c["dispatched_at"].get<std::int64_t>());
+  // Another town sees nothing of it.
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.gushao)).status, 404);
+  EXPECT_EQ(act(p.gushao, id, "sign").status, 404);
+  // Replying before signing is a state problem: 409 with what is allowed.
+  auto early = act(p.tanshan, id, "reply", {{"text", "已修复"}, {"result", "solved"}});
+  ASSERT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.json()["allowed_actions"].dump().find("sign"), std::string::npos);
+  ASSERT_EQ(act(p.tanshan, id, "sign").status, 200);
+  // Second-level dispatch to one of its villages; the village worker replies.
+  EXPECT_EQ(act(p.tanshan, id, "subdispatch", {{"region_id", p.gushao_town}}).status, 400);
+  ASSERT_EQ(act(p.tanshan, id, "subdispatch", {{"region_id", p.tanshan_village}}).status, 200);
+  // Extension: asked by the unit, approved by the centre; the due date moves.
+  auto before_due = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.dispatcher)).json()["handle_due_at"];
+  ASSERT_EQ(act(p.village, id, "request_extension", {{"extra_days", 3}, {"note", "需协调供电公司更换线路"}}).status,
+            200);
+  EXPECT_EQ(act(p.village, id, "request_extension", {{"extra_days", 3}, {"note", "again"}}).status, 409);
+  auto ext = act(p.dispatcher, id, "approve_extension");
+  ASSERT_EQ(ext.status, 200) << ext.body;
+  EXPECT_GT(ext.json()["handle_due_at"].get<std::int64_t>(), before_due.get<std::int64_t>());
+  EXPECT_EQ(ext.json()["extension_count"], 1);
+  ASSERT_EQ(act(p.village, id, "reply", {{"text", "已更换线路，路灯恢复照明。"}, {"result", "solved"}}).status, 200);
+  // Review, callback (dissatisfied → reopened), reply again, callback satisfied → closed.
+  ASSERT_EQ(act(p.dispatcher, id, "approve").status, 200);
+  auto cb = act(p.agent, id, "callback", {{"reached", true}, {"solved", false}, {"satisfaction", "dissatisfied"}});
+  ASSERT_EQ(cb.status, 200) << cb.body;
+  EXPECT_EQ(cb.json()["state"], "handling");
+  EXPECT_EQ(cb.json()["reopen_count"], 1);
+  ASSERT_EQ(act(p.tanshan, id, "reply", {{"text", "二次核查，全部路灯已亮。"}, {"result", "solved"}}).status, 200);
+  ASSERT_EQ(act(p.dispatcher, id, "approve").status, 200);
+  EXPECT_EQ(act(p.agent, id, "callback", {{"reached", true}, {"solved", true}}).status, 400);  // satisfaction missing
+  auto done = act(p.agent, id, "callback", {{"reached", true}, {"solved", true}, {"satisfaction", "satisfied"}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.json()["state"], "closed");
+  ASSERT_EQ(act(p.dispatcher, id, "archive").status, 200);
+  auto final = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.leader)).json();
+  EXPECT_EQ(final["state"], "archived");
+  std::vector<std::string> actions;
+  for (const auto& e : final["timeline"]) actions.push_back(e["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"register", "dispatch", "sign", "subdispatch", "request_extension",
+                                               "approve_extension", "reply", "approve", "callback", "reply", "approve",
+                                               "callback", "archive"}));
+  EXPECT_TRUE(final["allowed_actions"].empty());
+}
+
+TEST(Appeals, ReturnAndRedispatch) {
+  const auto& p = people();
+  auto id = create(new_appeal())["id"].get<std::int64_t>();
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_department_id", p.housing_dept}}).status, 200);
+  EXPECT_EQ(act(p.housing, id, "request_return").status, 400);  // grounds required
+  ASSERT_EQ(act(p.housing, id, "request_return", {{"note", "路灯属镇街管理，不属本局职责"}}).status, 200);
+  auto ok = act(p.dispatcher, id, "approve_return");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json()["state"], "registered");
+  EXPECT_EQ(ok.json()["return_count"], 1);
+  // The housing bureau no longer handles it, and cannot see it any more.
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.housing)).status, 404);
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 200);
+  EXPECT_EQ(act(p.tanshan, id, "sign").status, 200);
+}
+
+TEST(Appeals, ConcurrentSignExactlyOneWins) {
+  const auto& p = people();
+  auto id = create(new_appeal())["id"].get<std::int64_t>();
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 200);
+  std::atomic<int> ok{0}, conflict{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      auto r = act(p.tanshan, id, "sign");
+      if (r.status == 200)
+        ++ok;
+      else if (r.status == 409)
+        ++conflict;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflict.load(), 3);
+  auto c = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.tanshan)).json();
+  int signs = 0;
+  for (const auto& e : c["timeline"]) signs += e["action"] == "sign" ? 1 : 0;
+  EXPECT_EQ(signs, 1);
+}
+
+TEST(Appeals, ListsRespectDataScope) {
+  const auto& p = people();
+  auto in_tanshan = create(new_appeal())["id"].get<std::int64_t>();
+  auto other = new_appeal("古邵镇某村道路破损严重，车辆通行困难，请求尽快修复。");
+  other["region_id"] = p.gushao_town;
+  other["category_id"] = leaf_category("道路破损");
+  auto in_gushao = create(other)["id"].get<std::int64_t>();
+  auto ids = [&](const std::string& token) {
+    std::set<std::int64_t> out;
+    auto r = http("GET", "/api/appeals?size=200", "", bearer(token));
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto page = r.json();
+    for (const auto& a : page["items"]) out.insert(a["id"].get<std::int64_t>());
+    return out;
+  };
+  auto t = ids(p.tanshan), g = ids(p.gushao), all = ids(p.dispatcher);
+  EXPECT_TRUE(t.count(in_tanshan));
+  EXPECT_FALSE(t.count(in_gushao));
+  EXPECT_TRUE(g.count(in_gushao));
+  EXPECT_FALSE(g.count(in_tanshan));
+  EXPECT_TRUE(all.count(in_tanshan) && all.count(in_gushao));
+  // Filters compose with the scope, and a bad filter is a clear 400.
+  auto r =
+      http("GET", "/api/appeals?state=registered&region_id=" + std::to_string(p.gushao_town), "", bearer(p.tanshan));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json()["total"], 0);
+  EXPECT_EQ(http("GET", "/api/appeals?state=nonsense", "", bearer(p.tanshan)).status, 400);
+  EXPECT_EQ(http("GET", "/api/appeals", "").status, 401);
+}
+
+TEST(Appeals, MergeClosesWithTheMaster) {
+  const auto& p = people();
+  auto master = create(new_appeal())["id"].get<std::int64_t>();
+  auto dup = create(new_appeal())["id"].get<std::int64_t>();
+  EXPECT_EQ(act(p.agent, dup, "merge", {{"master_id", dup}}).status, 400);
+  ASSERT_EQ(act(p.agent, dup, "merge", {{"master_id", master}}).status, 200);
+  ASSERT_EQ(act(p.agent, master, "answer", {{"text", "已告知来电人维修计划：本周内完成。"}}).status, 200);
+  auto d = http("GET", "/api/appeals/" + std::to_string(dup), "", bearer(p.dispatcher)).json();
+  EXPECT_EQ(d["state"], "merged");
+  EXPECT_EQ(d["master_id"], master);
+  EXPECT_EQ(d["reply_text"], "已告知来电人维修计划：本周内完成。");
+  EXPECT_TRUE(d["closed_at"].is_number());
+  EXPECT_EQ(act(p.dispatcher, dup, "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 409);
+  EXPECT_EQ(http("POST", "/api/appeals/" + std::to_string(dup) + "/actions/fly", "{}", bearer(p.dispatcher)).status,
+            404);
+}
+
+TEST(Appeals, ActionsAreAudited) {
+  const auto& p = people();
+  auto id = create(new_appeal())["id"].get<std::int64_t>();
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 200);
+  auto log =
+      http("GET", "/api/audit/operations?entity=appeal&entity_id=" + std::to_string(id), "", bearer(login("admin")));
+  ASSERT_EQ(log.status, 200) << log.body;
+  std::set<std::string> seen;
+  const auto entries = log.json();
+  for (const auto& e : entries["items"]) seen.insert(e["action"].get<std::string>());
+  EXPECT_TRUE(seen.count("create")) << log.body;
+  EXPECT_TRUE(seen.count("dispatch")) << log.body;
+}
+
+TEST(Appeals, WarningJobColoursOverdueCasesAndPublishes) {
+  const auto& p = people();
+  auto id = create(new_appeal())["id"].get<std::int64_t>();
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 200);
+  ASSERT_EQ(act(p.tanshan, id, "sign").status, 200);
+  auto c = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.dispatcher)).json();
+  auto due = c["handle_due_at"].get<std::int64_t>();
+  auto* module = runtime().module<appeals::AppealsModule>();
+  ASSERT_NE(module, nullptr);
+  // Still green now; red one minute after the due date (the job runs with any clock).
+  module->service().refresh_warnings(platform::now_ms());
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.dispatcher)).json()["warning"], "green");
+  EXPECT_GE(module->service().refresh_warnings(due + 60'000), 1);
+  auto red = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.dispatcher)).json();
+  EXPECT_EQ(red["warning"], "red");
+  EXPECT_EQ(red["handle_late"], true);
+  auto list = http("GET", "/api/appeals?warning=red&size=200", "", bearer(p.dispatcher));
+  ASSERT_EQ(list.status, 200);
+  bool listed = false;
+  const auto page = list.json();
+  for (const auto& a : page["items"]) listed = listed || a["id"] == id;
+  EXPECT_TRUE(listed);
+  // The change went out on the outbox for the warnings scenario.
+  long long events = runtime().db.read([&](soci::session& sql) {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM outbox WHERE topic = 'appeals.case.warning' AND payload LIKE '%\"id\":" +
+               std::to_string(id) + ",%'",
+        soci::into(n);
+    return n;
+  });
+  EXPECT_EQ(events, 1);
+  // Idempotent: a second pass at the same time changes nothing.
+  module->service().refresh_warnings(due + 60'000);
+  auto again = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.dispatcher)).json();
+  EXPECT_EQ(again["version"], red["version"]);
+}
+
+}  // namespace
+}  // namespace ecity::test
