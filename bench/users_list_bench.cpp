@@ -1,6 +1,7 @@
 // The data-scoped user list on SQLite, in process (no HTTP): what one GET /api/users?size=50
 // costs the service and the database.
 #include "app/demo.h"
+#include "app/modules.h"
 #include "platform/runtime.h"
 
 #include <benchmark/benchmark.h>
@@ -30,6 +31,7 @@ struct Fixture {
     c.auth.argon2_ops = 1;
     c.auth.argon2_mem_kib = 8192;
     rt = std::make_unique<Runtime>(c);
+    ecity::app::add_modules(*rt);
     rt->prepare();
     ecity::app::load_demo(*rt, std::string(ECITY_SOURCE_DIR) + "/data", std::string("Bench#2026pw"));
     Actor a{std::nullopt, "bench", "127.0.0.1"};

@@ -89,10 +89,14 @@ DemoLogin load_demo(Runtime& rt, const std::string& data_dir, const std::optiona
       {"leader", "区领导（演示）", nullptr, "370404000000", "leader"},
       {"tanshan", "坛山街道管理员（演示）", nullptr, "370404001000", "town_admin"},
       {"gushao", "古邵镇管理员（演示）", nullptr, "370404100000", "town_admin"},
+      // The appeals centre and a unit that handles cases (roles from the appeals module).
+      {"hotline", "12345 话务员（演示）", nullptr, nullptr, "hotline_agent"},
+      {"paidan", "派单审核员（演示）", nullptr, nullptr, "dispatcher"},
+      {"zhujian", "区住建局承办人（演示）", "200013", nullptr, "dept_admin"},
   };
   for (const auto& s : samples) {
     if (user_exists(rt.db, s.username)) continue;
-    auto region = id_by_code(rt.db, "regions", s.region);
+    auto region = s.region ? id_by_code(rt.db, "regions", s.region) : std::nullopt;
     std::string pw = admin_password.value_or(random_password());
     rt.db.write([&](Tx& tx) {
       rt.users.create_system(tx, system, s.username, s.name, pw, s.dept ? id_by_code(rt.db, "departments", s.dept) : std::nullopt,
