@@ -60,6 +60,21 @@ LUA
 u=$(wrk -t2 -c50 -d"${DURATION}s" -s "$work/auth.lua" "http://127.0.0.1:$port/api/users?size=50" | rps)
 echo "users list (50 per page, authenticated, data-scoped, SQLite): $u req/s (target >= 10000)"
 
+# Appeal intake over HTTP (group commit, synchronous=FULL), then the same rows inserted one
+# transaction each with the sqlite3 C API on a copy of the same database.
+cat_id=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/appeals/categories" |
+  python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["items"] if c["name"]=="路灯不亮"][0])')
+cat > "$work/intake.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+wrk.body = '{"channel":"phone","type":"help","category_id":$cat_id,"urgency":"normal","caller_name":"张先生","caller_phone":"13806321234","content":"峄城区坛山街道青檀路路灯连续三晚不亮，夜间出行不便，请尽快维修。","address":"坛山街道青檀路 88 号附近"}'
+LUA
+a=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/intake.lua" "http://127.0.0.1:$port/api/appeals" | rps)
+cp "$work/bench.db" "$work/baseline.db"
+b=$(build/release/bench/appeal_insert_baseline "$work/baseline.db" "$DURATION" "$cat_id" | awk '{print $2}')
+echo "appeal intake over HTTP (64 connections, synchronous=FULL): $a appeals/s (target >= 5000); sqlite3 C API one transaction each: $b appeals/s; ratio $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", a/b}') (target >= 3)"
+
 # Logins (20 clients) and, at the same time, /healthz latency.
 cat > "$work/login.lua" <<'LUA'
 wrk.method = "POST"

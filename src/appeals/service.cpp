@@ -87,6 +87,25 @@ void AppealService::ensure_catalogue(const std::string& catalogue_file) {
     for (const auto& c : doc["categories"]) add(c, std::nullopt);
     if (!get_setting(tx.sql, "number_prefix")) set_setting(tx.sql, "number_prefix", "SQ");
   });
+  reload_snapshot();
+}
+
+void AppealService::reload_snapshot() {
+  auto fresh = std::make_shared<Snapshot>();
+  rt_.db.read([&](soci::session& sql) {
+    for (const auto& c : load_categories(sql)) {
+      fresh->categories[c.id].active = c.active;
+      if (c.parent_id) fresh->categories[*c.parent_id].leaf = false;
+    }
+    fresh->number_prefix = get_setting(sql, "number_prefix").value_or("SQ");
+  });
+  std::lock_guard lock(snapshot_mu_);
+  snapshot_ = std::move(fresh);
+}
+
+std::shared_ptr<const AppealService::Snapshot> AppealService::snapshot() const {
+  std::lock_guard lock(snapshot_mu_);
+  return snapshot_;
 }
 
 std::vector<Category> AppealService::categories() {
@@ -214,17 +233,17 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
         break;
       }
   }
-  return rt_.db.write([&](Tx& tx) {
-    auto category = find_category(tx.sql, a.category_id);
-    if (!category || !category->active)
-      throw field_error("category_id", "诉求分类不存在或已停用", "no such active category");
-    long long children = 0, cid = a.category_id;
-    tx.sql << "SELECT COUNT(*) FROM appeal_categories WHERE parent_id = :c", soci::use(cid), soci::into(children);
-    if (children > 0) throw field_error("category_id", "请选择最末一级分类", "choose a leaf category");
+  const auto snap = snapshot();
+  auto category = snap->categories.find(a.category_id);
+  if (category == snap->categories.end() || !category->second.active)
+    throw field_error("category_id", "诉求分类不存在或已停用", "no such active category");
+  if (!category->second.leaf) throw field_error("category_id", "请选择最末一级分类", "choose a leaf category");
+  // Intake is the hot write path: concurrent registrations share one commit (group commit).
+  return rt_.db.write_grouped([&](Tx& tx) {
     if (a.region_id && !region_path(tx.sql, *a.region_id))
       throw field_error("region_id", "区域不存在", "no such region");
     a.created_at = platform::now_ms();
-    a.number = next_number(tx.sql, get_setting(tx.sql, "number_prefix").value_or("SQ"), local_day(a.created_at));
+    a.number = next_number(tx.sql, snap->number_prefix, local_day(a.created_at));
     a.id = insert_appeal(tx.sql, a);
     append_timeline(tx.sql, {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
                              State::kRegistered, "", ""});

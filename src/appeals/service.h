@@ -11,6 +11,9 @@
 #include "platform/audit/audit_log.h"
 #include "platform/auth/principal.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,8 +95,22 @@ class AppealService {
   void set_due_dates(soci::session& sql, Appeal& a, std::int64_t from);
   bool visible(soci::session& sql, const platform::Principal& who, std::int64_t id);
 
+  // What intake checks on every registration, kept in memory (the catalogue changes rarely).
+  struct Snapshot {
+    struct Entry {
+      bool active = true;
+      bool leaf = true;
+    };
+    std::map<std::int64_t, Entry> categories;
+    std::string number_prefix = "SQ";
+  };
+  void reload_snapshot();
+  std::shared_ptr<const Snapshot> snapshot() const;
+
   platform::Runtime& rt_;
   WarningRule warning_rule_;
+  mutable std::mutex snapshot_mu_;
+  std::shared_ptr<const Snapshot> snapshot_;  // guarded by snapshot_mu_ (the pointer)
 };
 
 }  // namespace ecity::appeals

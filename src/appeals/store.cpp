@@ -425,7 +425,8 @@ AppealPage list_appeals(soci::session& sql, const ListFilter& f, const std::stri
   where += " AND (:d1 = 0 OR a.lead_department_id = :d2)";
   where += " AND (:f1 = 0 OR a.created_at >= :f2)";
   where += " AND (:t1 = 0 OR a.created_at < :t2)";
-  where += " AND (:w1 = '' OR a.warning = :w2)";
+  // A colour describes an open case; closed late cases are counted by sign_late/handle_late.
+  where += " AND (:w1 = '' OR (a.warning = :w2 AND a.state NOT IN ('closed', 'archived', 'merged')))";
   where += " AND (:r1 = '' OR a.region_id IN (SELECT id FROM regions WHERE path LIKE :r2))";
   AppealPage page;
   sql << "SELECT COUNT(*) FROM appeals a" + where, soci::use(state), soci::use(state), soci::use(category),

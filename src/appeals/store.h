@@ -59,7 +59,7 @@ struct ListFilter {
   std::optional<std::int64_t> lead_department_id;
   std::optional<std::int64_t> region_id;  // location inside this region's subtree
   std::optional<std::int64_t> created_from, created_to;
-  std::optional<Warning> warning;
+  std::optional<Warning> warning;  // open cases of this colour only
   int page = 1;
   int size = 20;
 };

@@ -33,6 +33,8 @@ const kChromiumArgs = [
   '--disable-quic',
 ]
 const kHasChinese = /[\u4e00-\u9fff]/
+// The browser's time zone, set per tab (openLogin) so one test can run a tab somewhere else.
+const kTimezone = 'Asia/Shanghai'
 
 // --- plumbing --------------------------------------------------------------------------
 
@@ -163,10 +165,13 @@ const sel = (name) => `[data-test="${name}"]`
 // el-input passes its attributes to the native <input>; accept a wrapper too.
 const field = (name) => `input${sel(name)}, textarea${sel(name)}, ${sel(name)} input`
 
-// A fresh tab on the login page with empty storage (so zh-CN, no token).
-async function openLogin(ctx, base) {
+// A fresh tab on the login page with empty storage (so zh-CN, no token), in `timezoneId`.
+async function openLogin(ctx, base, { timezoneId = kTimezone } = {}) {
   const page = await ctx.newPage()
   page.setDefaultTimeout(kActionTimeoutMs)
+  // Kept on the page: the override lasts as long as the CDP session that set it.
+  page.__cdp = await ctx.newCDPSession(page)
+  await page.__cdp.send('Emulation.setTimezoneOverride', { timezoneId })
   page.__dialogs = []
   page.__errors = []
   page.on('dialog', async (d) => {
@@ -198,11 +203,13 @@ async function submitLogin(page, username, password) {
   return response
 }
 
-async function loginAsAdmin(page) {
-  const r = await submitLogin(page, kAdminUser, kAdminPassword)
-  assert(r.status() === 200, `admin login answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+async function loginAs(page, username, password = kAdminPassword) {
+  const r = await submitLogin(page, username, password)
+  assert(r.status() === 200, `${username} login answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
   await page.locator(sel('side-menu')).waitFor()
 }
+
+const loginAsAdmin = (page) => loginAs(page, kAdminUser, kAdminPassword)
 
 async function goToMenu(page, item, tableTest) {
   await page.locator(sel(`menu-${item}`)).click()
@@ -226,6 +233,107 @@ async function expectLoginError(page, detail) {
   assert(page.url().includes('#/login'), `expected to stay on the login page, at ${page.url()}`)
   assert((await page.locator(sel('side-menu')).count()) === 0, 'the console menu appeared after a refused login')
 }
+
+// --- appeals helpers -------------------------------------------------------------------
+
+// Epoch ms → "YYYY-MM-DD HH:mm" in Beijing time, computed here independently of the console.
+function shanghaiMinute(ms) {
+  const d = new Date(Number(ms) + 8 * 3600 * 1000)
+  const p = (n) => String(n).padStart(2, '0')
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
+}
+
+const isCaseGet = (id) => (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === `/api/appeals/${id}`
+
+// Waits until the case page shows exactly the server's allowed_actions as buttons.
+async function expectActionButtons(page, allowed) {
+  const want = [...allowed].sort().join(',')
+  await page
+    .waitForFunction(
+      ([container, expected]) => {
+        const el = document.querySelector(container)
+        if (!el) return false
+        const got = [...el.querySelectorAll('[data-test^="action-"]')].map((b) => b.dataset.test.slice(7)).sort()
+        return got.join(',') === expected
+      },
+      [sel('appeal-actions'), want],
+      { timeout: kActionTimeoutMs },
+    )
+    .catch(async () => {
+      const got = await page.locator(`${sel('appeal-actions')} [data-test^="action-"]`).evaluateAll((bs) => bs.map((b) => b.dataset.test))
+      throw new Error(`action buttons ${JSON.stringify(got)} differ from allowed_actions ${JSON.stringify(allowed)}`)
+    })
+}
+
+async function expectCaseState(page, label) {
+  await page.waitForFunction(([s, l]) => document.querySelector(s)?.textContent.trim() === l, [sel('appeal-state'), label], {
+    timeout: kActionTimeoutMs,
+  })
+}
+
+// Back to an earlier user's tab and reloads the case there; returns the case JSON it shows.
+// A tab in the background has its timers and animation frames throttled: bring it forward.
+async function refreshCase(page, id) {
+  await page.bringToFront()
+  const [r] = await Promise.all([page.waitForResponse(isCaseGet(id)), page.locator(sel('appeal-refresh')).click()])
+  assert(r.status() === 200, `GET /api/appeals/${id} answered HTTP ${r.status()}`)
+  const c = await r.json()
+  await expectActionButtons(page, c.allowed_actions)
+  return c
+}
+
+// From the workbench, opens one queue's tab and the case in it.
+async function openCaseFromQueue(page, tab, id) {
+  await goToMenu(page, 'workbench', 'appeal-table')
+  const isQueue = (r) => {
+    const u = new URL(r.url())
+    // not the size=1 queries behind the tabs' counts
+    return u.pathname === '/api/appeals' && u.searchParams.get('state') === tab && u.searchParams.get('size') !== '1'
+  }
+  const [list] = await Promise.all([page.waitForResponse(isQueue), page.locator(sel(`appeal-tab-${tab}`)).click()])
+  assert(list.status() === 200, `the ${tab} queue answered HTTP ${list.status()}`)
+  assert(((await list.json()).items || []).some((x) => x.id === id), `case ${id} is not in the ${tab} queue`)
+  const [r] = await Promise.all([page.waitForResponse(isCaseGet(id)), page.locator(sel(`appeal-link-${id}`)).click()])
+  assert(r.status() === 200, `GET /api/appeals/${id} answered HTTP ${r.status()}`)
+  const c = await r.json()
+  await expectActionButtons(page, c.allowed_actions)
+  return c
+}
+
+// Clicks an action's button, lets `fill` complete the dialog, submits, and checks the answer.
+async function doAction(page, id, action, fill = async () => {}) {
+  await page.locator(`${sel('appeal-actions')} ${sel(`action-${action}`)}`).click()
+  const dialog = page.locator(sel('action-dialog')).filter({ visible: true })
+  await dialog.waitFor()
+  await fill(dialog)
+  const reload = page.waitForResponse(isCaseGet(id))
+  reload.catch(() => {}) // a refused action may bring no reload; the assertion below says why
+  const [r] = await Promise.all([
+    page.waitForResponse((x) => x.request().method() === 'POST' && new URL(x.url()).pathname === `/api/appeals/${id}/actions/${action}`),
+    dialog.locator(sel('action-submit')).click(),
+  ])
+  assert(r.status() === 200, `POST ${action} answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  const c = await (await reload).json()
+  await expectActionButtons(page, c.allowed_actions)
+  return c
+}
+
+// Element Plus pickers render their options in a popper at the end of <body>. A cascader's
+// search suggests "parent / child" paths; pick the one that ends with `text`.
+async function pickInCascader(page, item, popper, text) {
+  await page.locator(sel(item)).locator('input').first().fill(text)
+  const path = new RegExp(`(^|/)\\s*${text}\\s*$`)
+  await page.locator(`.${popper} .el-cascader__suggestion-item`).filter({ hasText: path }).first().click()
+}
+
+async function pickInTreeSelect(scope, page, item, popper, search, label) {
+  await scope.locator(sel(item)).locator('.el-select__wrapper').click()
+  await scope.locator(sel(item)).locator('input').first().fill(search)
+  await page.locator(`.${popper}`).filter({ visible: true }).getByText(label, { exact: true }).click()
+}
+
+const radio = (scope, item, label) => scope.locator(sel(item)).getByText(label, { exact: true }).click()
 
 // --- the tests -------------------------------------------------------------------------
 
@@ -356,6 +464,106 @@ async function script_like_name_is_plain_text({ ctx, base, api, adminToken }) {
   return page
 }
 
+// One case from intake to archive, through the console only, by the three people who touch
+// it: the hotline agent registers and calls back, the dispatcher dispatches, reviews and
+// archives, the housing bureau signs and replies. Every case page must show exactly the
+// server's allowed_actions; due dates must read in Beijing time even in another time zone.
+async function appeal_from_intake_to_archive({ ctx, base }) {
+  // 1. The hotline agent registers the case (a bad phone number first: the server's message
+  //    must appear on the field).
+  const hotline = await openLogin(ctx, base)
+  await loginAs(hotline, 'hotline')
+  await hotline.locator(sel('menu-users')).waitFor({ state: 'detached' }) // no user:read
+  await hotline.locator(sel('menu-intake')).click()
+  await hotline.locator(sel('intake-form')).waitFor()
+  await radio(hotline, 'intake-type', '投诉')
+  await pickInCascader(hotline, 'intake-category', 'intake-category-popper', '道路破损')
+  await hotline.locator(field('intake-caller-name')).fill('王先生')
+  await hotline.locator(field('intake-caller-phone')).fill('abc')
+  const content = `坛山街道榴园路与振兴路交叉口东侧路面塌陷，坑深约二十厘米，夜间已有电动车摔倒，请尽快修复。（${unique()}）`
+  await hotline.locator(field('intake-content')).fill(content)
+  await hotline.locator(field('intake-address')).fill('坛山街道榴园路与振兴路交叉口')
+  await pickInCascader(hotline, 'intake-region', 'intake-region-popper', '坛山街道')
+  const isCreate = (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/appeals'
+  const [bad] = await Promise.all([hotline.waitForResponse(isCreate), hotline.locator(sel('intake-submit')).click()])
+  assert(bad.status() === 400, `a bad phone number answered HTTP ${bad.status()}, expected 400`)
+  const phoneError = ((await bad.json()).errors || []).find((e) => e.field === 'caller_phone')
+  assert(phoneError && kHasChinese.test(phoneError.message), `no Chinese caller_phone error in ${await bad.text()}`)
+  const phoneItem = hotline.locator('.el-form-item', { has: hotline.locator(field('intake-caller-phone')) })
+  await phoneItem.locator('.el-form-item__error').getByText(phoneError.message).waitFor()
+
+  await hotline.locator(field('intake-caller-phone')).fill('13906321234')
+  const [created, firstGet] = await Promise.all([
+    hotline.waitForResponse(isCreate),
+    hotline.waitForResponse((r) => r.request().method() === 'GET' && /^\/api\/appeals\/\d+$/.test(new URL(r.url()).pathname)),
+    hotline.locator(sel('intake-submit')).click(),
+  ])
+  assert(created.status() === 201, `POST /api/appeals answered HTTP ${created.status()}: ${(await created.text()).slice(0, 300)}`)
+  const { id, number } = await created.json()
+  await hotline.waitForURL(new RegExp(`#/appeals/case/${id}$`))
+  await expectCaseState(hotline, '已受理')
+  assert((await hotline.locator(sel('appeal-number')).innerText()).trim() === number, 'the case page shows another number')
+  assert((await hotline.locator(sel('appeal-category')).innerText()).includes('道路破损'), 'the case page lost the category')
+  await expectActionButtons(hotline, (await firstGet.json()).allowed_actions)
+
+  // 2. The dispatcher finds it in 待派单 and dispatches it to the housing bureau.
+  const paidan = await openLogin(ctx, base)
+  await loginAs(paidan, 'paidan')
+  await openCaseFromQueue(paidan, 'registered', id)
+  const dispatched = await doAction(paidan, id, 'dispatch', async (dialog) => {
+    await pickInTreeSelect(dialog, paidan, 'action-lead-department', 'action-lead-department-popper', '住房和城乡建设', '区住房和城乡建设局')
+    await dialog.locator(field('action-note')).fill('请区住建局核实并修复路面')
+  })
+  assert(dispatched.state === 'dispatched' && dispatched.handle_due_at, `after dispatch: ${JSON.stringify(dispatched).slice(0, 300)}`)
+  await expectCaseState(paidan, '待签收')
+  await paidan.locator(sel('appeal-lead-unit')).getByText('区住房和城乡建设局').waitFor()
+
+  // 3. The housing bureau, whose browser runs on New York time, signs and replies.
+  const zhujian = await openLogin(ctx, base, { timezoneId: 'America/New_York' })
+  const zone = await zhujian.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)
+  assert(zone === 'America/New_York', `the tab's time zone is ${zone}`)
+  await loginAs(zhujian, 'zhujian')
+  await openCaseFromQueue(zhujian, 'dispatched', id)
+  const due = (await zhujian.locator(sel('appeal-handle-due')).innerText()).trim()
+  assert(due === shanghaiMinute(dispatched.handle_due_at), `handle due shows "${due}", expected ${shanghaiMinute(dispatched.handle_due_at)} (UTC+8)`)
+  await doAction(zhujian, id, 'sign')
+  await expectCaseState(zhujian, '办理中')
+  await doAction(zhujian, id, 'reply', async (dialog) => {
+    await radio(dialog, 'action-result', '已解决')
+    await dialog.locator(field('action-text')).fill('已安排施工队于当日完成坑槽修补，路面已恢复通行。')
+  })
+  await expectCaseState(zhujian, '待审核')
+
+  // 4. The dispatcher approves the reply.
+  await refreshCase(paidan, id)
+  await doAction(paidan, id, 'approve')
+  await expectCaseState(paidan, '待回访')
+
+  // 5. The hotline agent calls the caller back: reached, solved, satisfied.
+  await refreshCase(hotline, id)
+  await doAction(hotline, id, 'callback', async (dialog) => {
+    await radio(dialog, 'action-reached', '是')
+    await radio(dialog, 'action-solved', '是')
+    await radio(dialog, 'action-satisfaction', '满意')
+  })
+  await expectCaseState(hotline, '已办结')
+
+  // 6. The dispatcher archives it; nothing is left to do.
+  await refreshCase(paidan, id)
+  const archived = await doAction(paidan, id, 'archive')
+  await expectCaseState(paidan, '已归档')
+  assert(archived.allowed_actions.length === 0, `an archived case still allows ${archived.allowed_actions}`)
+  const steps = await paidan.locator(`${sel('appeal-timeline')} ${sel('timeline-action')}`).allInnerTexts()
+  const want = ['受理', '派单', '签收', '回复', '审核通过', '回访', '归档']
+  assert(JSON.stringify(steps.map((x) => x.trim())) === JSON.stringify(want), `timeline ${JSON.stringify(steps)}, expected ${JSON.stringify(want)}`)
+  const timeline = await paidan.locator(sel('appeal-timeline')).innerText()
+  for (const who of ['12345 话务员（演示）', '派单审核员（演示）', '区住建局承办人（演示）', '区住房和城乡建设局', '已解决', '满意']) {
+    assert(timeline.includes(who), `the timeline does not mention ${who}`)
+  }
+  return paidan
+}
+appeal_from_intake_to_archive.timeoutMs = 120_000
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   wrong_password_shows_chinese_error,
@@ -363,6 +571,7 @@ const kTests = [
   create_user_in_form_then_audit_entry,
   language_switch_changes_menu,
   script_like_name_is_plain_text,
+  appeal_from_intake_to_archive,
 ]
 
 // --- main ------------------------------------------------------------------------------
@@ -445,7 +654,6 @@ async function main() {
         headless: true,
         args: kChromiumArgs,
         locale: 'zh-CN',
-        timezoneId: 'Asia/Shanghai',
         viewport: { width: 1440, height: 900 },
         acceptDownloads: false,
       })
@@ -475,7 +683,7 @@ async function main() {
         const run = test(world).then((p) => {
           page = p
         })
-        await withTimeout(run, kTestTimeoutMs, name)
+        await withTimeout(run, test.timeoutMs || kTestTimeoutMs, name)
         console.log(`ok - ${name}`)
         console.log(`# ${name} took ${Date.now() - started} ms`)
         passed++

@@ -534,6 +534,47 @@ TEST(Events, OutboxDeliversCommittedEventsOnly) {
   runtime().bus.start();
 }
 
+// Group commit: concurrent writers share a transaction; one that fails is rolled back alone.
+TEST(Storage, GroupCommitIsolatesFailuresAndCommitsTheRest) {
+  auto& db = runtime().db;
+  db.write([](Tx& tx) { tx.sql << "CREATE TABLE IF NOT EXISTS group_commit_test (v TEXT PRIMARY KEY)"; });
+  constexpr int kThreads = 48;
+  std::atomic<int> ok{0}, failed{0}, hooks{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      try {
+        auto got = db.write_grouped([&](Tx& tx) {
+          std::string v = "row-" + std::to_string(i);
+          tx.sql << "INSERT INTO group_commit_test (v) VALUES (:v)", soci::use(v);
+          tx.after_commit([&] { ++hooks; });
+          // Every 7th writer fails after writing: its row must not survive.
+          if (i % 7 == 3) throw Error::invalid("test", "测试失败", "test failure");
+          // Every 11th violates the primary key with a second insert.
+          if (i % 11 == 5) tx.sql << "INSERT INTO group_commit_test (v) VALUES (:v)", soci::use(v);
+          return i;
+        });
+        EXPECT_EQ(got, i);
+        ++ok;
+      } catch (const Error& e) {
+        EXPECT_TRUE(e.slug() == "test" || e.status() == 409) << e.slug();
+        ++failed;
+      }
+    });
+  for (auto& t : threads) t.join();
+  int expect_failed = 0;
+  for (int i = 0; i < kThreads; ++i) expect_failed += (i % 7 == 3 || i % 11 == 5) ? 1 : 0;
+  EXPECT_EQ(failed.load(), expect_failed);
+  EXPECT_EQ(ok.load(), kThreads - expect_failed);
+  EXPECT_EQ(hooks.load(), kThreads - expect_failed);
+  EXPECT_EQ(count_rows("group_commit_test"), kThreads - expect_failed);
+  for (int i = 0; i < kThreads; ++i) {
+    bool present = count_where("group_commit_test", "v = 'row-" + std::to_string(i) + "'") == 1;
+    EXPECT_EQ(present, !(i % 7 == 3 || i % 11 == 5)) << i;
+  }
+  db.write([](Tx& tx) { tx.sql << "DROP TABLE group_commit_test"; });
+}
+
 TEST(Storage, MigrationsAreIdempotentAndChecksummed) {
   EXPECT_EQ(platform::migrate(runtime().db), 0);
   auto status = platform::migration_status(runtime().db);

@@ -160,4 +160,12 @@ export const api = {
     download('/api/audit/operations/export', { ...query, format }, `operations.${format}`),
   logins: (query) => get('/api/audit/logins', query),
   exportLogins: (format, query) => download('/api/audit/logins/export', { ...query, format }, `logins.${format}`),
+
+  appealsMeta: () => get('/api/appeals/meta'),
+  appealCategories: () => get('/api/appeals/categories'),
+  appeals: (query) => get('/api/appeals', query),
+  appeal: (id) => get(`/api/appeals/${encodeURIComponent(id)}`),
+  createAppeal: (body) => post('/api/appeals', body),
+  appealAction: (id, action, body) =>
+    post(`/api/appeals/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, body || {}),
 }

@@ -17,6 +17,10 @@ const routes = [
       { path: 'platform/operation-log', name: 'operation-log', component: () => import('./views/platform/OperationLogView.vue'), meta: { title: 'menu.operationLog' } },
       { path: 'platform/login-log', name: 'login-log', component: () => import('./views/platform/LoginLogView.vue'), meta: { title: 'menu.loginLog' } },
       { path: 'platform/sessions', name: 'sessions', component: () => import('./views/platform/SessionsView.vue'), meta: { title: 'menu.sessions' } },
+      { path: 'appeals/workbench', name: 'appeals', component: () => import('./views/appeals/AppealListView.vue'), meta: { title: 'menu.appealWorkbench' } },
+      { path: 'appeals/intake', name: 'appeal-intake', component: () => import('./views/appeals/AppealIntakeView.vue'), meta: { title: 'menu.appealIntake' } },
+      // The case page has no menu entry of its own; the workbench stays highlighted.
+      { path: 'appeals/case/:id(\\d+)', name: 'appeal-case', component: () => import('./views/appeals/AppealCaseView.vue'), meta: { title: 'menu.appealCase', menu: '/appeals/workbench' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
     ],
   },

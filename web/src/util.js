@@ -1,4 +1,4 @@
-// Small pure helpers shared by the views: time display, password policy, flat list → tree.
+// Small pure helpers shared by the views: time display (seconds or minutes), password policy, flat list → tree.
 
 // Asia/Shanghai has been UTC+8 without daylight saving since 1991, so a fixed offset gives
 // the same answer as the tz database without depending on the browser's ICU data.
@@ -14,6 +14,16 @@ export function formatTime(ms) {
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
   )
+}
+
+// Epoch milliseconds (UTC) → "YYYY-MM-DD HH:mm" in Beijing time, for due dates and lists.
+export function formatMinute(ms) {
+  return formatTime(ms).slice(0, 16)
+}
+
+// Today's date in Beijing as "YYYY-MM-DD" (the browser's own zone may be another one).
+export function shanghaiToday(now = Date.now()) {
+  return formatTime(now).slice(0, 10)
 }
 
 // "YYYY-MM-DD HH:mm:ss" read as Beijing time → epoch ms; null when it does not parse.

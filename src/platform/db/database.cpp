@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -132,6 +133,75 @@ void Database::commit(Tx& tx) {
       spdlog::error("event=after_commit_failed error=\"{}\"", e.what());
     }
   }
+}
+
+void Database::run_grouped(GroupItem& item) {
+  std::unique_lock lock(group_mu_);
+  group_queue_.push_back(&item);
+  while (!item.done) {
+    if (group_leader_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    // Lead one group: everyone queued so far (FIFO, bounded), in one transaction.
+    group_leader_ = true;
+    std::vector<GroupItem*> batch;
+    const auto n = std::min(group_queue_.size(), kMaxGroup);
+    batch.assign(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    group_queue_.erase(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    run_group(batch);
+    lock.lock();
+    for (auto* b : batch) b->done = true;
+    group_leader_ = false;
+    group_cv_.notify_all();
+  }
+  if (item.error) std::rethrow_exception(item.error);
+}
+
+void Database::run_group(const std::vector<GroupItem*>& batch) {
+  std::exception_ptr shared;
+  try {
+    Lease lease(*this);
+    Tx tx(lease.session(), dialect_);
+    begin(tx.sql);
+    const bool alone = batch.size() == 1;
+    for (auto* item : batch) {
+      const auto hooks = tx.after_commit_.size();
+      try {
+        if (!alone) tx.sql << "SAVEPOINT ecity_group";
+        item->run(tx);
+        if (!alone) tx.sql << "RELEASE SAVEPOINT ecity_group";
+      } catch (...) {
+        item->error = std::current_exception();
+        try {
+          std::rethrow_exception(item->error);
+        } catch (const soci::soci_error& e) {
+          item->error = std::make_exception_ptr(map_error(e));
+        } catch (...) {
+        }
+        tx.after_commit_.resize(hooks);
+        if (alone) {
+          rollback(tx.sql);
+          return;
+        }
+        try {
+          tx.sql << "ROLLBACK TO SAVEPOINT ecity_group";
+          tx.sql << "RELEASE SAVEPOINT ecity_group";
+        } catch (const soci::soci_error& e) {
+          // The transaction is unusable: nothing of this group may commit.
+          rollback(tx.sql);
+          throw map_error(e);
+        }
+      }
+    }
+    commit(tx);
+  } catch (...) {
+    shared = std::current_exception();
+  }
+  if (shared)
+    for (auto* item : batch)
+      if (!item->error) item->error = shared;
 }
 
 void Database::rollback(soci::session& sql) noexcept {

@@ -94,6 +94,9 @@ int EventBus::deliver_pending() {
                        nlohmann::json::parse(get_str(r, 3), nullptr, false)});
     }
   });
+  // Deliver in order; stop at the first event a subscriber fails on (it is retried, and
+  // nothing after it overtakes it). Everything delivered before it is marked in one write.
+  std::string ids;  // of the delivered events (integers from the database)
   int delivered = 0;
   for (const auto& ev : batch) {
     bool ok = true;
@@ -106,14 +109,18 @@ int EventBus::deliver_pending() {
         spdlog::warn("event=subscriber_failed topic={} id={} error=\"{}\"", ev.topic, ev.id, e.what());
       }
     }
-    if (!ok) break;  // keep order: retry this event before any later one
-    long long id = ev.id;
+    if (!ok) break;
+    ids += (ids.empty() ? "" : ",") + std::to_string(ev.id);
+    ++delivered;
+  }
+  if (delivered > 0) {
+    // By id, not by range: on PostgreSQL an earlier id can commit after a later one, and
+    // must not be marked before it was seen.
     long long at = now_ms();
     db_.write([&](Tx& tx) {
-      tx.sql << "UPDATE outbox SET delivered_at = :at WHERE id = :id", soci::use(at), soci::use(id);
+      tx.sql << "UPDATE outbox SET delivered_at = :at WHERE id IN (" + ids + ")", soci::use(at);
     });
-    ++delivered;
-    delivered_.fetch_add(1);
+    delivered_.fetch_add(static_cast<std::uint64_t>(delivered));
   }
   return delivered;
 }
