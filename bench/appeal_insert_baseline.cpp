@@ -41,16 +41,18 @@ int main(int argc, char** argv) {
   }
   sqlite3* db = nullptr;
   check(sqlite3_open(argv[1], &db), db, "open");
-  check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                         "PRAGMA busy_timeout=5000",
+  check(sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                     "PRAGMA busy_timeout=5000",
                      nullptr, nullptr, nullptr),
         db, "pragmas");
   const double seconds = std::atof(argv[2]);
   const long long category = std::atoll(argv[3]);
   auto* begin = prepare(db, "BEGIN IMMEDIATE");
   auto* commit = prepare(db, "COMMIT");
-  auto* number = prepare(db, "INSERT INTO appeal_numbers (day, last) VALUES ('19990101', 1) "
-                             "ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
+  auto* number = prepare(db,
+                         "INSERT INTO appeal_numbers (day, last) VALUES ('19990101', 1) "
+                         "ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
   auto* appeal = prepare(db,
                          "INSERT INTO appeals (number, channel, type, category_id, urgency, caller_name, caller_phone, "
                          "anonymous, confidential, content, address, lng, lat, region_id, tags, state, created_at, "
@@ -69,9 +71,9 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   const auto until = start + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < until) {
-    const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+    const long long now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     run(db, begin);
     check(sqlite3_step(number), db, "number");
     const long long seq = sqlite3_column_int64(number, 0);

@@ -59,7 +59,9 @@ int serve(const Options& o, std::optional<int> port) {
   rt.prepare();
   rt.register_routes();
   rt.bus.start();
-  HttpServer server(config.server, [&rt](Request& req) { return rt.handle(req); });
+  HttpServer server(
+      config.server, [&rt](Request& req) { return rt.handle(req); },
+      [&rt](const Request& req) { return rt.router.waits(req.method, req.path); });
   rt.open_connections = [&server] { return server.connections(); };
   rt.in_flight = [&server] { return server.in_flight(); };
   server.start();

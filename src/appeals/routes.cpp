@@ -266,7 +266,8 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            auto in = parse_new(req.json_object());
            auto a = service.create(*who, platform::actor_of(req, who), in);
            return Response::json(201, appeal_json(a, *who));
-         }});
+         },
+         /*waits=*/true});
   r.add({"GET", "/api/appeals", "appeals:read", true, "appeals",
          "Appeals in the caller's data scope (state, category_id, lead_department_id, region_id, from, to, warning, "
          "page, size)",

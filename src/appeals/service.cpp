@@ -243,9 +243,9 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
     if (a.region_id && !region_path(tx.sql, *a.region_id))
       throw field_error("region_id", "区域不存在", "no such region");
     a.created_at = platform::now_ms();
-    a.number = next_number(tx.sql, snap->number_prefix, local_day(a.created_at));
-    a.id = insert_appeal(tx.sql, a);
-    append_timeline(tx.sql, {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
+    a.number = next_number(rt_.db, tx.sql, snap->number_prefix, local_day(a.created_at));
+    a.id = insert_appeal(rt_.db, tx.sql, a);
+    append_timeline(rt_.db, tx.sql, {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
                              State::kRegistered, "", ""});
     platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), "create", nullptr, state_json(a));
     rt_.bus.publish(tx, "appeals.case.created",
@@ -338,7 +338,7 @@ CaseView AppealService::act(const Principal& who, const platform::Actor& actor, 
     if (in.master_id) data["master_id"] = *in.master_id;
     if (in.supervise_level) data["level"] = *in.supervise_level;
     append_timeline(
-        tx.sql, {0, a.id, now, who.user_id, who.name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
+        rt_.db, tx.sql, {0, a.id, now, who.user_id, who.name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
     platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), std::string(code(in.action)), before,
                               state_json(a));
     rt_.bus.publish(tx, "appeals.case." + std::string(code(in.action)),

@@ -231,39 +231,101 @@ void set_setting(soci::session& sql, const std::string& key, const std::string& 
 
 // ---------------------------------------------------------------- cases
 
-std::string next_number(soci::session& sql, const std::string& prefix, const std::string& day) {
-  std::string d = day;
+namespace {
+
+struct NumberQuery : platform::CachedQuery {
+  std::string day;
   long long last = 0;
   soci::indicator ind = soci::i_null;
-  sql << "UPDATE appeal_numbers SET last = last + 1 WHERE day = :d RETURNING last", soci::use(d), soci::into(last, ind);
-  if (!sql.got_data() || ind != soci::i_ok) {
+  soci::statement st;
+  explicit NumberQuery(soci::session& sql)
+      : st((sql.prepare << "UPDATE appeal_numbers SET last = last + 1 WHERE day = :d RETURNING last", soci::use(day),
+            soci::into(last, ind))) {}
+};
+
+}  // namespace
+
+std::string next_number(platform::Database& db, soci::session& sql, const std::string& prefix, const std::string& day) {
+  auto& q = db.cached<NumberQuery>(sql, "appeals.next_number",
+                                   [](soci::session& s) { return std::make_unique<NumberQuery>(s); });
+  q.day = day;
+  q.ind = soci::i_null;
+  bool got = q.st.execute(true);
+  db.finish(q.st);
+  long long last = q.last;
+  if (!got || q.ind != soci::i_ok) {
     last = 1;
+    std::string d = day;
     sql << "INSERT INTO appeal_numbers (day, last) VALUES (:d, 1)", soci::use(d);
   }
   if (last > 999999) throw Error::unavailable("当日诉求编号已用尽", "the day's case numbers are exhausted");
   return fmt::format("{}{}{:06d}", prefix, day, last);
 }
 
-std::int64_t insert_appeal(soci::session& sql, const Appeal& a) {
-  MutableColumns m(a);
-  std::string number = a.number, channel(code(a.channel)), type(code(a.type)), urgency(code(a.urgency));
-  long long category = a.category_id, created = a.created_at;
-  std::string caller_name = a.caller_name, caller_phone = a.caller_phone, content = a.content, address = a.address,
-              tags = a.tags;
-  int anonymous = a.anonymous, confidential = a.confidential;
-  Nullable<double> lng(a.lng), lat(a.lat);
-  Nullable<long long> region(a.region_id), created_by(a.created_by);
-  long long id = 0;
-  sql << "INSERT INTO appeals (number, channel, type, category_id, urgency, caller_name, caller_phone, anonymous, "
-         "confidential, content, address, lng, lat, region_id, tags, state, created_at, created_by, warning) "
-         "VALUES (:number, :channel, :type, :category, :urgency, :cname, :cphone, :anon, :conf, :content, :address, "
-         ":lng, :lat, :region, :tags, :state, :created, :created_by, :warning) RETURNING id",
-      soci::use(number), soci::use(channel), soci::use(type), soci::use(category), soci::use(urgency),
-      soci::use(caller_name), soci::use(caller_phone), soci::use(anonymous), soci::use(confidential),
-      soci::use(content), soci::use(address), soci::use(lng.value, lng.ind), soci::use(lat.value, lat.ind),
-      soci::use(region.value, region.ind), soci::use(tags), soci::use(m.state), soci::use(created),
-      soci::use(created_by.value, created_by.ind), soci::use(m.warning), soci::into(id);
-  return id;
+namespace {
+
+// The INSERT of a new case, bound once to these members.
+struct AppealInsert : platform::CachedQuery {
+  std::string number, channel, type, urgency, caller_name, caller_phone, content, address, tags, state, warning;
+  long long category = 0, created = 0, id = 0;
+  int anonymous = 0, confidential = 0;
+  Nullable<double> lng, lat;
+  Nullable<long long> region, created_by;
+  soci::statement st;
+  explicit AppealInsert(soci::session& sql)
+      : st((sql.prepare
+                << "INSERT INTO appeals (number, channel, type, category_id, urgency, caller_name, caller_phone, "
+                   "anonymous, confidential, content, address, lng, lat, region_id, tags, state, created_at, "
+                   "created_by, warning) VALUES (:number, :channel, :type, :category, :urgency, :cname, "
+                   ":cphone, :anon, :conf, :content, :address, :lng, :lat, :region, :tags, :state, :created, "
+                   ":created_by, :warning) RETURNING id",
+            soci::use(number), soci::use(channel), soci::use(type), soci::use(category), soci::use(urgency),
+            soci::use(caller_name), soci::use(caller_phone), soci::use(anonymous), soci::use(confidential),
+            soci::use(content), soci::use(address), soci::use(lng.value, lng.ind), soci::use(lat.value, lat.ind),
+            soci::use(region.value, region.ind), soci::use(tags), soci::use(state), soci::use(created),
+            soci::use(created_by.value, created_by.ind), soci::use(warning), soci::into(id))) {}
+};
+
+struct TimelineInsert : platform::CachedQuery {
+  long long appeal = 0, at = 0, id = 0;
+  Nullable<long long> user;
+  std::string name, action, from, to, note, data;
+  soci::statement st;
+  explicit TimelineInsert(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO appeal_timeline (appeal_id, at, user_id, user_name, action, from_state, "
+                           "to_state, note, data) VALUES (:a, :at, :u, :n, :ac, :f, :t, :note, :data) RETURNING id",
+            soci::use(appeal), soci::use(at), soci::use(user.value, user.ind), soci::use(name), soci::use(action),
+            soci::use(from), soci::use(to), soci::use(note), soci::use(data), soci::into(id))) {}
+};
+
+}  // namespace
+
+std::int64_t insert_appeal(platform::Database& db, soci::session& sql, const Appeal& a) {
+  auto& q = db.cached<AppealInsert>(sql, "appeals.insert",
+                                    [](soci::session& s) { return std::make_unique<AppealInsert>(s); });
+  q.number = a.number;
+  q.channel = code(a.channel);
+  q.type = code(a.type);
+  q.category = a.category_id;
+  q.urgency = code(a.urgency);
+  q.caller_name = a.caller_name;
+  q.caller_phone = a.caller_phone;
+  q.anonymous = a.anonymous;
+  q.confidential = a.confidential;
+  q.content = a.content;
+  q.address = a.address;
+  q.lng = Nullable<double>(a.lng);
+  q.lat = Nullable<double>(a.lat);
+  q.region = Nullable<long long>(a.region_id);
+  q.tags = a.tags;
+  q.state = code(a.state);
+  q.created = a.created_at;
+  q.created_by = Nullable<long long>(a.created_by);
+  q.warning = code(a.warning);
+  q.id = 0;
+  q.st.execute(true);
+  db.finish(q.st);
+  return q.id;
 }
 
 std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id) {
@@ -326,16 +388,22 @@ std::vector<std::int64_t> load_co_units(soci::session& sql, std::int64_t appeal_
   return out;
 }
 
-std::int64_t append_timeline(soci::session& sql, const TimelineEntry& e) {
-  long long aid = e.appeal_id, at = e.at, id = 0;
-  Nullable<long long> uid(e.user_id);
-  std::string name = e.user_name, action(code(e.action)), from(code(e.from)), to(code(e.to)), note = e.note,
-              data = e.data;
-  sql << "INSERT INTO appeal_timeline (appeal_id, at, user_id, user_name, action, from_state, to_state, note, data) "
-         "VALUES (:a, :at, :u, :n, :ac, :f, :t, :note, :data) RETURNING id",
-      soci::use(aid), soci::use(at), soci::use(uid.value, uid.ind), soci::use(name), soci::use(action), soci::use(from),
-      soci::use(to), soci::use(note), soci::use(data), soci::into(id);
-  return id;
+std::int64_t append_timeline(platform::Database& db, soci::session& sql, const TimelineEntry& e) {
+  auto& q = db.cached<TimelineInsert>(sql, "appeals.timeline.insert",
+                                      [](soci::session& s) { return std::make_unique<TimelineInsert>(s); });
+  q.appeal = e.appeal_id;
+  q.at = e.at;
+  q.user = Nullable<long long>(e.user_id);
+  q.name = e.user_name;
+  q.action = code(e.action);
+  q.from = code(e.from);
+  q.to = code(e.to);
+  q.note = e.note;
+  q.data = e.data;
+  q.id = 0;
+  q.st.execute(true);
+  db.finish(q.st);
+  return q.id;
 }
 
 std::vector<TimelineEntry> load_timeline(soci::session& sql, std::int64_t appeal_id) {

@@ -5,6 +5,8 @@
 #include "appeals/model.h"
 #include "appeals/sla.h"
 
+#include "platform/db/database.h"
+
 #include <soci/soci.h>
 
 #include <map>
@@ -30,8 +32,9 @@ void set_setting(soci::session& sql, const std::string& key, const std::string& 
 
 // ---- cases
 // The next case number for a local day "YYYYMMDD": prefix + day + 6-digit sequence.
-std::string next_number(soci::session& sql, const std::string& prefix, const std::string& day);
-std::int64_t insert_appeal(soci::session& sql, const Appeal& a);
+// The hot intake statements are prepared once per pooled session (`db` owns the cache).
+std::string next_number(platform::Database& db, soci::session& sql, const std::string& prefix, const std::string& day);
+std::int64_t insert_appeal(platform::Database& db, soci::session& sql, const Appeal& a);
 std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id);
 // Writes every mutable column of `a` if the stored version is still `a.version`; bumps the
 // version. Returns false if another writer got there first.
@@ -39,7 +42,7 @@ bool update_appeal(soci::session& sql, Appeal& a);
 void set_co_units(soci::session& sql, std::int64_t appeal_id, const std::vector<std::int64_t>& department_ids);
 std::vector<std::int64_t> load_co_units(soci::session& sql, std::int64_t appeal_id);
 
-std::int64_t append_timeline(soci::session& sql, const TimelineEntry& e);
+std::int64_t append_timeline(platform::Database& db, soci::session& sql, const TimelineEntry& e);
 std::vector<TimelineEntry> load_timeline(soci::session& sql, std::int64_t appeal_id);
 
 std::int64_t insert_request(soci::session& sql, std::int64_t appeal_id, const UnitRequest& r, std::int64_t by,

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 namespace ecity::test {
@@ -127,6 +128,34 @@ TEST(Appeals, RegisterNumbersAndMasks) {
   EXPECT_EQ(full["caller"]["phone"], "13806321234");
   ASSERT_EQ(full["timeline"].size(), 1u);
   EXPECT_EQ(full["timeline"][0]["action"], "register");
+}
+
+// Concurrent registrations share commits (group commit): all acknowledged, numbers unique,
+// every one with its timeline line and operation-log entry.
+TEST(Appeals, ConcurrentIntakeNumbersAreUnique) {
+  const auto body = new_appeal().dump();
+  const auto token = people().agent;
+  std::mutex mu;
+  std::vector<std::int64_t> ids;
+  std::set<std::string> numbers;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 24; ++i)
+    threads.emplace_back([&] {
+      auto r = http("POST", "/api/appeals", body, bearer(token));
+      EXPECT_EQ(r.status, 201) << r.body;
+      if (r.status != 201) return;
+      auto j = r.json();
+      std::lock_guard lock(mu);
+      ids.push_back(j["id"].get<std::int64_t>());
+      numbers.insert(j["number"].get<std::string>());
+    });
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(ids.size(), 24u);
+  EXPECT_EQ(numbers.size(), 24u);
+  for (auto id : ids) {
+    auto c = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(token)).json();
+    EXPECT_EQ(c["timeline"].size(), 1u) << id;
+  }
 }
 
 TEST(Appeals, IntakeValidation) {

@@ -76,7 +76,10 @@ class Environment : public ::testing::Environment {
     g_world->rt->register_routes();
     app::load_demo(*g_world->rt, source_dir() + "/data", std::string(kAdminPassword));
     g_world->rt->bus.start();
-    g_world->server = std::make_unique<HttpServer>(c.server, [](Request& r) { return g_world->rt->handle(r); });
+    c.server.wait_workers = 8;
+    g_world->server = std::make_unique<HttpServer>(
+        c.server, [](Request& r) { return g_world->rt->handle(r); },
+        [](const Request& r) { return g_world->rt->router.waits(r.method, r.path); });
     g_world->server->start();
   }
   void TearDown() override {

@@ -4,27 +4,45 @@
 
 namespace ecity::platform {
 
+namespace {
+
+// The operation-log INSERT, prepared once per pooled session: every write appends one.
+struct OperationInsert : CachedQuery {
+  long long at = 0, uid = 0;
+  soci::indicator uid_ind = soci::i_null, before_ind = soci::i_null, after_ind = soci::i_null;
+  std::string username, ip, entity, entity_id, action, before, after;
+  soci::statement st;
+  explicit OperationInsert(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO audit_operations (at, user_id, username, client_ip, entity, entity_id, action, "
+                           "before_json, after_json) VALUES (:at, :uid, :un, :ip, :e, :eid, :a, :b, :af)",
+            soci::use(at), soci::use(uid, uid_ind), soci::use(username), soci::use(ip), soci::use(entity),
+            soci::use(entity_id), soci::use(action), soci::use(before, before_ind), soci::use(after, after_ind))) {}
+};
+
+}  // namespace
+
 void audit_operation(Tx& tx, const Actor& who, const std::string& entity, const std::string& entity_id,
                      const std::string& action, const nlohmann::json& before, const nlohmann::json& after) {
-  long long at = now_ms();
-  long long uid = who.user_id.value_or(0);
-  soci::indicator uid_ind = who.user_id ? soci::i_ok : soci::i_null;
-  std::string before_s = before.is_null() ? "" : before.dump();
-  std::string after_s = after.is_null() ? "" : after.dump();
-  soci::indicator before_ind = before.is_null() ? soci::i_null : soci::i_ok;
-  soci::indicator after_ind = after.is_null() ? soci::i_null : soci::i_ok;
-  std::string username = who.username;
-  std::string ip = who.client_ip;
-  std::string ent = entity, eid = entity_id, act = action;
-  tx.sql << "INSERT INTO audit_operations (at, user_id, username, client_ip, entity, entity_id, action, "
-            "before_json, after_json) VALUES (:at, :uid, :un, :ip, :e, :eid, :a, :b, :af)",
-      soci::use(at), soci::use(uid, uid_ind), soci::use(username), soci::use(ip), soci::use(ent), soci::use(eid),
-      soci::use(act), soci::use(before_s, before_ind), soci::use(after_s, after_ind);
+  auto& q = tx.db.cached<OperationInsert>(tx.sql, "audit.operation.insert",
+                                          [](soci::session& s) { return std::make_unique<OperationInsert>(s); });
+  q.at = now_ms();
+  q.uid = who.user_id.value_or(0);
+  q.uid_ind = who.user_id ? soci::i_ok : soci::i_null;
+  q.before = before.is_null() ? "" : before.dump();
+  q.after = after.is_null() ? "" : after.dump();
+  q.before_ind = before.is_null() ? soci::i_null : soci::i_ok;
+  q.after_ind = after.is_null() ? soci::i_null : soci::i_ok;
+  q.username = who.username;
+  q.ip = who.client_ip;
+  q.entity = entity;
+  q.entity_id = entity_id;
+  q.action = action;
+  q.st.execute(true);
+  tx.db.finish(q.st);
 }
 
-void audit_login(Tx& tx, const std::string& username, std::optional<std::int64_t> user_id,
-                 const std::string& client_ip, const std::string& user_agent, bool success,
-                 const std::string& reason) {
+void audit_login(Tx& tx, const std::string& username, std::optional<std::int64_t> user_id, const std::string& client_ip,
+                 const std::string& user_agent, bool success, const std::string& reason) {
   long long at = now_ms();
   long long uid = user_id.value_or(0);
   soci::indicator uid_ind = user_id ? soci::i_ok : soci::i_null;
@@ -85,8 +103,9 @@ Filter make_filter(const AuditQuery& q, bool logins) {
 Page run_query(Database& db, const AuditQuery& q, bool logins) {
   Filter f = make_filter(q, logins);
   const char* table = logins ? "audit_logins" : "audit_operations";
-  const char* cols = logins ? "id, at, username, user_id, client_ip, user_agent, success, reason"
-                            : "id, at, user_id, username, client_ip, entity, entity_id, action, before_json, after_json";
+  const char* cols = logins
+                         ? "id, at, username, user_id, client_ip, user_agent, success, reason"
+                         : "id, at, user_id, username, client_ip, entity, entity_id, action, before_json, after_json";
   Page page;
   db.read([&](soci::session& sql) {
     long long total = 0;
@@ -102,8 +121,8 @@ Page run_query(Database& db, const AuditQuery& q, bool logins) {
     page.total = total;
     long long limit = q.size;
     long long offset = static_cast<long long>(q.page - 1) * q.size;
-    std::string sql_text = std::string("SELECT ") + cols + " FROM " + table + f.where +
-                           " ORDER BY id DESC LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+    std::string sql_text = std::string("SELECT ") + cols + " FROM " + table + f.where + " ORDER BY id DESC LIMIT " +
+                           std::to_string(limit) + " OFFSET " + std::to_string(offset);
     soci::row r;
     soci::statement st(sql);
     st.alloc();
@@ -115,18 +134,27 @@ Page run_query(Database& db, const AuditQuery& q, bool logins) {
     while (st.fetch()) {
       nlohmann::json j;
       if (logins) {
-        j = {{"id", get_i64(r, 0)}, {"at", get_i64(r, 1)}, {"username", get_str(r, 2)},
+        j = {{"id", get_i64(r, 0)},
+             {"at", get_i64(r, 1)},
+             {"username", get_str(r, 2)},
              {"user_id", opt_i64(r, 3) ? nlohmann::json(*opt_i64(r, 3)) : nlohmann::json(nullptr)},
-             {"client_ip", get_str(r, 4)}, {"user_agent", get_str(r, 5)}, {"success", get_i64(r, 6) != 0},
+             {"client_ip", get_str(r, 4)},
+             {"user_agent", get_str(r, 5)},
+             {"success", get_i64(r, 6) != 0},
              {"reason", get_str(r, 7)}};
       } else {
         auto parse = [](const std::optional<std::string>& s) {
           return s ? nlohmann::json::parse(*s, nullptr, false) : nlohmann::json(nullptr);
         };
-        j = {{"id", get_i64(r, 0)}, {"at", get_i64(r, 1)},
+        j = {{"id", get_i64(r, 0)},
+             {"at", get_i64(r, 1)},
              {"user_id", opt_i64(r, 2) ? nlohmann::json(*opt_i64(r, 2)) : nlohmann::json(nullptr)},
-             {"username", get_str(r, 3)}, {"client_ip", get_str(r, 4)}, {"entity", get_str(r, 5)},
-             {"entity_id", get_str(r, 6)}, {"action", get_str(r, 7)}, {"before", parse(opt_str(r, 8))},
+             {"username", get_str(r, 3)},
+             {"client_ip", get_str(r, 4)},
+             {"entity", get_str(r, 5)},
+             {"entity_id", get_str(r, 6)},
+             {"action", get_str(r, 7)},
+             {"before", parse(opt_str(r, 8))},
              {"after", parse(opt_str(r, 9))}};
       }
       page.items.push_back(std::move(j));

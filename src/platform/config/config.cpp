@@ -26,6 +26,7 @@ std::vector<Binding> bindings(Config& c) {
       {"server", "port", &c.server.port},
       {"server", "io_threads", &c.server.io_threads},
       {"server", "workers", &c.server.workers},
+      {"server", "wait_workers", &c.server.wait_workers},
       {"server", "web_root", &c.server.web_root},
       {"server", "body_limit", &c.server.body_limit},
       {"server", "header_limit", &c.server.header_limit},
@@ -79,6 +80,7 @@ void check_ranges(const Config& c) {
     throw config_error("server.port", "超出范围 0–65535", "out of range 0-65535");
   positive("server.io_threads", c.server.io_threads);
   positive("server.workers", c.server.workers);
+  positive("server.wait_workers", c.server.wait_workers);
   positive("server.body_limit", c.server.body_limit);
   positive("server.header_limit", c.server.header_limit);
   positive("server.read_timeout_s", c.server.read_timeout_s);

@@ -17,6 +17,9 @@ struct ServerConfig {
   // Worker threads run handlers (database, argon2id). More workers admit more concurrent
   // password hashes, each costing auth.argon2_mem_kib of memory.
   int workers = 4;
+  // Workers for handlers that mostly wait on a shared commit (appeal intake): many wait
+  // together so that one fsync serves them all, without adding CPU-bound threads.
+  int wait_workers = 48;
   std::string web_root = "web/dist";
   // Bodies above this answer 413; the console never sends more than a few KiB.
   std::int64_t body_limit = 1 << 20;

@@ -163,7 +163,7 @@ void Database::run_group(const std::vector<GroupItem*>& batch) {
   std::exception_ptr shared;
   try {
     Lease lease(*this);
-    Tx tx(lease.session(), dialect_);
+    Tx tx(lease.session(), dialect_, *this);
     begin(tx.sql);
     const bool alone = batch.size() == 1;
     for (auto* item : batch) {

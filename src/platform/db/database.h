@@ -40,9 +40,10 @@ class CachedQuery {
 // outbox, so that the write, its audit rows and its events commit or roll back together.
 class Tx {
  public:
-  Tx(soci::session& sql, Dialect dialect) : sql(sql), dialect(dialect) {}
+  Tx(soci::session& sql, Dialect dialect, Database& db) : sql(sql), dialect(dialect), db(db) {}
   soci::session& sql;
   const Dialect dialect;
+  Database& db;  // for statements cached on this session (Database::cached)
   // Runs after a successful commit (e.g. wake the event dispatcher, refresh a cache).
   void after_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
 
@@ -77,7 +78,7 @@ class Database {
   template <typename F>
   auto write(F&& fn) {
     Lease lease(*this);
-    Tx tx(lease.session(), dialect_);
+    Tx tx(lease.session(), dialect_, *this);
     begin(tx.sql);
     if constexpr (std::is_void_v<decltype(fn(tx))>) {
       run_mapped_tx(tx, [&] { fn(tx); });

@@ -10,13 +10,32 @@ EventBus::EventBus(Database& db, std::chrono::milliseconds retention) : db_(db),
 
 EventBus::~EventBus() { stop(); }
 
-void EventBus::subscribe(std::string prefix, Subscriber fn) { subscribers_.emplace_back(std::move(prefix), std::move(fn)); }
+void EventBus::subscribe(std::string prefix, Subscriber fn) {
+  subscribers_.emplace_back(std::move(prefix), std::move(fn));
+}
+
+namespace {
+
+// The outbox INSERT, prepared once per pooled session.
+struct OutboxInsert : CachedQuery {
+  long long at = 0;
+  std::string topic, payload;
+  soci::statement st;
+  explicit OutboxInsert(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO outbox (at, topic, payload) VALUES (:at, :t, :p)", soci::use(at),
+            soci::use(topic), soci::use(payload))) {}
+};
+
+}  // namespace
 
 void EventBus::publish(Tx& tx, const std::string& topic, const nlohmann::json& payload) {
-  long long at = now_ms();
-  std::string t = topic;
-  std::string p = payload.dump();
-  tx.sql << "INSERT INTO outbox (at, topic, payload) VALUES (:at, :t, :p)", soci::use(at), soci::use(t), soci::use(p);
+  auto& q = tx.db.cached<OutboxInsert>(tx.sql, "events.outbox.insert",
+                                       [](soci::session& s) { return std::make_unique<OutboxInsert>(s); });
+  q.at = now_ms();
+  q.topic = topic;
+  q.payload = payload.dump();
+  q.st.execute(true);
+  tx.db.finish(q.st);
   tx.after_commit([this] { wake(); });
 }
 
@@ -90,8 +109,8 @@ int EventBus::deliver_pending() {
     soci::rowset<soci::row> rows =
         sql.prepare << "SELECT id, at, topic, payload FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 200";
     for (const auto& r : rows) {
-      batch.push_back({get_i64(r, 0), get_i64(r, 1), get_str(r, 2),
-                       nlohmann::json::parse(get_str(r, 3), nullptr, false)});
+      batch.push_back(
+          {get_i64(r, 0), get_i64(r, 1), get_str(r, 2), nlohmann::json::parse(get_str(r, 3), nullptr, false)});
     }
   });
   // Deliver in order; stop at the first event a subscriber fails on (it is retried, and
@@ -117,9 +136,8 @@ int EventBus::deliver_pending() {
     // By id, not by range: on PostgreSQL an earlier id can commit after a later one, and
     // must not be marked before it was seen.
     long long at = now_ms();
-    db_.write([&](Tx& tx) {
-      tx.sql << "UPDATE outbox SET delivered_at = :at WHERE id IN (" + ids + ")", soci::use(at);
-    });
+    db_.write(
+        [&](Tx& tx) { tx.sql << "UPDATE outbox SET delivered_at = :at WHERE id IN (" + ids + ")", soci::use(at); });
     delivered_.fetch_add(static_cast<std::uint64_t>(delivered));
   }
   return delivered;

@@ -6,8 +6,7 @@ namespace ecity::platform {
 
 void Router::add(Route route) { routes_.push_back(std::move(route)); }
 
-bool Router::match(const std::string& pattern, const std::string& path,
-                   std::map<std::string, std::string>* params) {
+bool Router::match(const std::string& pattern, const std::string& path, std::map<std::string, std::string>* params) {
   std::size_t i = 0;
   std::size_t j = 0;
   while (i < pattern.size() && j < path.size()) {
@@ -87,11 +86,18 @@ Response Router::dispatch(Request& req, const Authenticator& auth, std::string& 
     return problem_response(e, req);
   } catch (const nlohmann::json::exception& e) {
     // A JSON type error surfaced from a handler that read a field with the wrong type.
-    return problem_response(Error::invalid("wrong-type", "字段类型错误", std::string("wrong field type: ") + e.what()), req);
+    return problem_response(Error::invalid("wrong-type", "字段类型错误", std::string("wrong field type: ") + e.what()),
+                            req);
   } catch (const std::exception& e) {
     spdlog::error("event=handler_failed route=\"{}\" error=\"{}\"", matched_pattern, e.what());
     return problem_response(Error::internal(), req);
   }
+}
+
+bool Router::waits(const std::string& method, const std::string& path) const {
+  for (const auto& r : routes_)
+    if (r.waits && r.method == method && match(r.pattern, path, nullptr)) return true;
+  return false;
 }
 
 }  // namespace ecity::platform

@@ -27,6 +27,10 @@ struct Route {
   std::string tag;           // OpenAPI tag, e.g. "auth"
   std::string summary;       // one line, English
   Handler handler;
+  // The handler spends most of its time waiting (on a group commit), not computing: the
+  // server runs it on its larger pool of waiting workers, so that many can wait together
+  // while the CPU-bound pool stays small (see ServerConfig::wait_workers).
+  bool waits = false;
 };
 
 class Router {
@@ -42,6 +46,9 @@ class Router {
 
   // True if some route's pattern matches `path` (any method).
   bool knows(const std::string& path) const;
+  // True if the route matching `method` and `path` waits (Route::waits). Cheap enough for an
+  // I/O thread: no handler runs.
+  bool waits(const std::string& method, const std::string& path) const;
 
  private:
   static bool match(const std::string& pattern, const std::string& path,

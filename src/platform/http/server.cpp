@@ -2,10 +2,10 @@
 
 #include "platform/error.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
@@ -25,7 +25,7 @@ namespace {
 
 // A live connection, as seen by stop(): closed at once when idle between requests.
 struct Conn {
-  asio::any_io_executor executor;  // the connection's strand
+  asio::any_io_executor executor;       // the connection's strand
   beast::tcp_stream* stream = nullptr;  // valid while `alive` (touched only on the strand)
   bool alive = true;
   bool idle = true;
@@ -69,7 +69,8 @@ http::response<http::string_body> to_beast(Response&& resp, unsigned version, bo
 }
 
 Response simple_problem(int status, const char* slug, const char* title, const char* zh) {
-  nlohmann::json body = {{"type", std::string("urn:ecity:problem:") + slug}, {"title", title}, {"status", status}, {"detail", zh}};
+  nlohmann::json body = {
+      {"type", std::string("urn:ecity:problem:") + slug}, {"title", title}, {"status", status}, {"detail", zh}};
   Response r = Response::json(status, body);
   r.content_type = "application/problem+json; charset=utf-8";
   return r;
@@ -78,13 +79,20 @@ Response simple_problem(int status, const char* slug, const char* title, const c
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerConfig& c, Handle h)
-      : config(c), handle(std::move(h)), workers(static_cast<std::size_t>(c.workers)), acceptor(io) {}
+  Impl(const ServerConfig& c, Handle h, Waits w)
+      : config(c),
+        handle(std::move(h)),
+        waits(std::move(w)),
+        workers(static_cast<std::size_t>(c.workers)),
+        waiters(static_cast<std::size_t>(c.wait_workers)),
+        acceptor(io) {}
 
   const ServerConfig config;
   const Handle handle;
+  const Waits waits;
   asio::io_context io;
   asio::thread_pool workers;
+  asio::thread_pool waiters;
   tcp::acceptor acceptor;
   std::optional<asio::signal_set> signals;
   std::vector<std::thread> threads;
@@ -101,7 +109,8 @@ struct HttpServer::Impl {
   asio::awaitable<void> accept_loop() {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
@@ -178,10 +187,9 @@ struct HttpServer::Impl {
           }
           if (parsed) {
             in_flight.fetch_add(1);
+            auto& pool = waits && waits(req) ? waiters : workers;
             resp = co_await asio::co_spawn(
-                workers,
-                [this, &req]() -> asio::awaitable<Response> { co_return handle(req); },
-                asio::use_awaitable);
+                pool, [this, &req]() -> asio::awaitable<Response> { co_return handle(req); }, asio::use_awaitable);
             in_flight.fetch_sub(1);
           }
         }
@@ -204,8 +212,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const ServerConfig& config, Handle handle)
-    : impl_(std::make_unique<Impl>(config, std::move(handle))) {}
+HttpServer::HttpServer(const ServerConfig& config, Handle handle, Waits waits)
+    : impl_(std::make_unique<Impl>(config, std::move(handle), std::move(waits))) {}
 
 HttpServer::~HttpServer() {
   stop();
@@ -223,9 +231,9 @@ void HttpServer::start() {
   if (!ec) d.acceptor.bind(ep, ec);
   if (!ec) d.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    throw Error::unavailable("无法监听 " + d.config.host + ":" + std::to_string(d.config.port) + "：" + ec.message(),
-                             "cannot listen on " + d.config.host + ":" + std::to_string(d.config.port) + ": " +
-                                 ec.message());
+    throw Error::unavailable(
+        "无法监听 " + d.config.host + ":" + std::to_string(d.config.port) + "：" + ec.message(),
+        "cannot listen on " + d.config.host + ":" + std::to_string(d.config.port) + ": " + ec.message());
   d.bound_port = d.acceptor.local_endpoint().port();
   asio::co_spawn(d.io, d.accept_loop(), asio::detached);
   for (int i = 0; i < d.config.io_threads; ++i) d.threads.emplace_back([&d] { d.io.run(); });
@@ -277,6 +285,7 @@ void HttpServer::wait() {
   d.threads.clear();
   if (d.stopper.joinable()) d.stopper.join();
   d.workers.join();
+  d.waiters.join();
 }
 
 int HttpServer::connections() const {

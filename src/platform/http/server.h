@@ -24,7 +24,11 @@ class HttpServer {
   // Turns a request into a response on a worker thread; must not throw.
   using Handle = std::function<Response(Request&)>;
 
-  HttpServer(const ServerConfig& config, Handle handle);
+  // Tells whether a parsed request's handler waits (Route::waits); such requests run on the
+  // pool of waiting workers. Called on an I/O thread.
+  using Waits = std::function<bool(const Request&)>;
+
+  HttpServer(const ServerConfig& config, Handle handle, Waits waits = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

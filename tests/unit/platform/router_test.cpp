@@ -110,5 +110,22 @@ TEST(Config, DefaultsFileAndEnvironment) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Router, WaitingRoutesAreKnownWithoutRunningThem) {
+  Router r;
+  int ran = 0;
+  auto h = [&ran](const Request&, const Principal*) {
+    ++ran;
+    return Response::no_content();
+  };
+  r.add({"POST", "/api/appeals", "", true, "t", "s", h, /*waits=*/true});
+  r.add({"GET", "/api/appeals/{id}", "", true, "t", "s", h});
+  EXPECT_TRUE(r.waits("POST", "/api/appeals"));
+  EXPECT_FALSE(r.waits("GET", "/api/appeals"));
+  EXPECT_FALSE(r.waits("GET", "/api/appeals/7"));
+  EXPECT_FALSE(r.waits("POST", "/api/appeals/7"));
+  EXPECT_FALSE(r.waits("POST", "/nowhere"));
+  EXPECT_EQ(ran, 0);
+}
+
 }  // namespace
 }  // namespace ecity::platform
