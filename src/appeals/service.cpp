@@ -47,7 +47,8 @@ Error field_error(const std::string& field, const std::string& zh, const std::st
 
 }  // namespace
 
-AppealService::AppealService(platform::Runtime& rt) : rt_(rt) {}
+AppealService::AppealService(platform::Runtime& rt)
+    : rt_(rt), hours_(platform::OfficeHours::parse(rt.config.calendar.office_hours)) {}
 
 // ------------------------------------------------------------------- catalogue
 
@@ -188,10 +189,9 @@ void AppealService::set_due_dates(soci::session& sql, Appeal& a, std::int64_t fr
   auto limit = category ? find_sla(sql, *category, a.urgency) : std::nullopt;
   if (!limit) limit = SlaLimit{};
   const auto cal = rt_.calendar();
-  const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
   try {
-    a.sign_due_at = sign_due(from, *limit, *cal, hours);
-    a.handle_due_at = handle_due(from, limit->handle_days, *cal, hours);
+    a.sign_due_at = sign_due(from, *limit, *cal, hours_);
+    a.handle_due_at = handle_due(from, limit->handle_days, *cal, hours_);
     a.sla_pending = false;
   } catch (const Error& e) {
     if (e.slug() != "calendar-out-of-range") throw;
@@ -245,8 +245,9 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
     a.created_at = platform::now_ms();
     a.number = next_number(rt_.db, tx.sql, snap->number_prefix, local_day(a.created_at));
     a.id = insert_appeal(rt_.db, tx.sql, a);
-    append_timeline(rt_.db, tx.sql, {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
-                             State::kRegistered, "", ""});
+    append_timeline(rt_.db, tx.sql,
+                    {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
+                     State::kRegistered, "", ""});
     platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), "create", nullptr, state_json(a));
     rt_.bus.publish(tx, "appeals.case.created",
                     {{"id", a.id}, {"number", a.number}, {"category_id", a.category_id}, {"urgency", code(a.urgency)}});
@@ -338,7 +339,8 @@ CaseView AppealService::act(const Principal& who, const platform::Actor& actor, 
     if (in.master_id) data["master_id"] = *in.master_id;
     if (in.supervise_level) data["level"] = *in.supervise_level;
     append_timeline(
-        rt_.db, tx.sql, {0, a.id, now, who.user_id, who.name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
+        rt_.db, tx.sql,
+        {0, a.id, now, who.user_id, who.name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
     platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), std::string(code(in.action)), before,
                               state_json(a));
     rt_.bus.publish(tx, "appeals.case." + std::string(code(in.action)),
@@ -436,9 +438,8 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
       need(!in.note.empty(), "note", "请填写延期理由", "give the reason for the extension");
       need(a.handle_due_at.has_value(), "extra_days", "该诉求尚无办理期限", "the appeal has no due date yet");
       const auto cal = rt_.calendar();
-      const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
       auto day = cal->add_working_days(platform::local_date_of(*a.handle_due_at), *in.extra_days);
-      insert_request(sql, a.id, UnitRequest{0, "extension", in.note, close_of_office(day, hours), "pending"},
+      insert_request(sql, a.id, UnitRequest{0, "extension", in.note, close_of_office(day, hours_), "pending"},
                      who.user_id, now);
       a.extension_pending = true;
       break;
@@ -501,8 +502,7 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
                in.supervise_level == std::optional<std::string>("department"),
            "level", "督办级别应为 district 或 department", "level must be district or department");
       need(in.supervise_due_date.has_value(), "due_date", "请填写督办期限", "due_date is required");
-      const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
-      auto due = close_of_office(platform::parse_date(*in.supervise_due_date), hours);
+      auto due = close_of_office(platform::parse_date(*in.supervise_due_date), hours_);
       need(due > now, "due_date", "督办期限应晚于现在", "due_date must be in the future");
       a.supervise_level = in.supervise_level;
       a.supervise_due_at = due;
@@ -527,7 +527,6 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
 
 int AppealService::refresh_warnings(std::int64_t now) {
   const auto cal = rt_.calendar();
-  const auto hours = platform::OfficeHours::parse(rt_.config.calendar.office_hours);
   int changed = 0;
   auto cases = rt_.db.read([](soci::session& sql) { return open_with_due_dates(sql); });
   for (auto a : cases) {
@@ -542,7 +541,7 @@ int AppealService::refresh_warnings(std::int64_t now) {
           w = Warning::kRed;
           b.sign_late = true;
         } else if (b.handle_due_at) {
-          w = warning_at(now, *b.handle_due_at, warning_rule_, *cal, hours);
+          w = warning_at(now, *b.handle_due_at, warning_rule_, *cal, hours_);
           if (w == Warning::kRed) b.handle_late = true;
         }
       } catch (const Error& e) {

@@ -108,6 +108,7 @@ class AppealService {
   std::shared_ptr<const Snapshot> snapshot() const;
 
   platform::Runtime& rt_;
+  const platform::OfficeHours hours_;  // from the configuration, parsed once
   WarningRule warning_rule_;
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const Snapshot> snapshot_;  // guarded by snapshot_mu_ (the pointer)

@@ -1,6 +1,7 @@
 #include "appeals/store.h"
 
 #include "platform/db/row.h"
+#include "platform/db/tree_path.h"
 #include "platform/error.h"
 
 #include <fmt/format.h>
@@ -452,21 +453,13 @@ void decide_request(soci::session& sql, std::int64_t request_id, bool approved, 
 }
 
 std::optional<std::string> department_path(soci::session& sql, std::int64_t id) {
-  long long d = id;
-  std::string path;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT path FROM departments WHERE id = :id", soci::use(d), soci::into(path, ind);
-  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
-  return path;
+  auto path = platform::tree_path(sql, "departments", id);
+  return path.empty() ? std::nullopt : std::optional(path);
 }
 
 std::optional<std::string> region_path(soci::session& sql, std::int64_t id) {
-  long long d = id;
-  std::string path;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT path FROM regions WHERE id = :id", soci::use(d), soci::into(path, ind);
-  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
-  return path;
+  auto path = platform::tree_path(sql, "regions", id);
+  return path.empty() ? std::nullopt : std::optional(path);
 }
 
 std::optional<std::string> region_level(soci::session& sql, std::int64_t id) {

@@ -48,16 +48,7 @@ void validate_email(Fields& f, const std::optional<std::string>& e) {
     f.fail("email", "邮箱格式错误", "malformed e-mail address");
 }
 
-struct NullableId {
-  long long value = 0;
-  soci::indicator ind = soci::i_null;
-  explicit NullableId(std::optional<std::int64_t> v) {
-    if (v) {
-      value = *v;
-      ind = soci::i_ok;
-    }
-  }
-};
+using NullableId = Nullable<long long>;
 struct NullableStr {
   std::string value;
   soci::indicator ind = soci::i_null;
