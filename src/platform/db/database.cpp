@@ -4,8 +4,8 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 
@@ -37,8 +37,7 @@ void configure_sqlite_once() {
 }  // namespace
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -50,8 +49,7 @@ Database::Database(const DatabaseConfig& config)
   try {
     if (dialect_ == Dialect::kSqlite) {
       std::string path = config.url.substr(std::string("sqlite:").size());
-      if (path.empty())
-        throw Error::invalid("database-url", "SQLite 数据库路径为空", "empty SQLite path");
+      if (path.empty()) throw Error::invalid("database-url", "SQLite 数据库路径为空", "empty SQLite path");
       configure_sqlite_once();
       auto parent = std::filesystem::path(path).parent_path();
       if (!parent.empty()) std::filesystem::create_directories(parent);
@@ -160,48 +158,73 @@ void Database::run_grouped(GroupItem& item) {
 }
 
 void Database::run_group(const std::vector<GroupItem*>& batch) {
+  // Optimistic first: callers rarely fail, so the group runs without savepoints (two
+  // statements per caller saved). If one throws, the whole transaction is rolled back and the
+  // group runs again with a savepoint per caller, so that only the failing one loses its work.
   std::exception_ptr shared;
   try {
     Lease lease(*this);
     Tx tx(lease.session(), dialect_, *this);
-    begin(tx.sql);
-    const bool alone = batch.size() == 1;
-    for (auto* item : batch) {
-      const auto hooks = tx.after_commit_.size();
-      try {
-        if (!alone) tx.sql << "SAVEPOINT ecity_group";
-        item->run(tx);
-        if (!alone) tx.sql << "RELEASE SAVEPOINT ecity_group";
-      } catch (...) {
-        item->error = std::current_exception();
+    bool clean = true;
+    if (batch.size() > 1) {
+      begin(tx.sql);
+      for (auto* item : batch) {
         try {
-          std::rethrow_exception(item->error);
-        } catch (const soci::soci_error& e) {
-          item->error = std::make_exception_ptr(map_error(e));
+          item->run(tx);
         } catch (...) {
-        }
-        tx.after_commit_.resize(hooks);
-        if (alone) {
-          rollback(tx.sql);
-          return;
-        }
-        try {
-          tx.sql << "ROLLBACK TO SAVEPOINT ecity_group";
-          tx.sql << "RELEASE SAVEPOINT ecity_group";
-        } catch (const soci::soci_error& e) {
-          // The transaction is unusable: nothing of this group may commit.
-          rollback(tx.sql);
-          throw map_error(e);
+          clean = false;
+          break;
         }
       }
+      if (clean) {
+        commit(tx);
+        return;
+      }
+      rollback(tx.sql);
+      tx.after_commit_.clear();
     }
-    commit(tx);
+    run_isolated(tx, batch);
   } catch (...) {
     shared = std::current_exception();
   }
   if (shared)
     for (auto* item : batch)
       if (!item->error) item->error = shared;
+}
+
+void Database::run_isolated(Tx& tx, const std::vector<GroupItem*>& batch) {
+  begin(tx.sql);
+  const bool alone = batch.size() == 1;
+  for (auto* item : batch) {
+    const auto hooks = tx.after_commit_.size();
+    try {
+      if (!alone) tx.sql << "SAVEPOINT ecity_group";
+      item->run(tx);
+      if (!alone) tx.sql << "RELEASE SAVEPOINT ecity_group";
+    } catch (...) {
+      item->error = std::current_exception();
+      try {
+        std::rethrow_exception(item->error);
+      } catch (const soci::soci_error& e) {
+        item->error = std::make_exception_ptr(map_error(e));
+      } catch (...) {
+      }
+      tx.after_commit_.resize(hooks);
+      if (alone) {
+        rollback(tx.sql);
+        return;
+      }
+      try {
+        tx.sql << "ROLLBACK TO SAVEPOINT ecity_group";
+        tx.sql << "RELEASE SAVEPOINT ecity_group";
+      } catch (const soci::soci_error& e) {
+        // The transaction is unusable: nothing of this group may commit.
+        rollback(tx.sql);
+        throw map_error(e);
+      }
+    }
+  }
+  commit(tx);
 }
 
 void Database::rollback(soci::session& sql) noexcept {
@@ -216,8 +239,7 @@ void Database::rollback(soci::session& sql) noexcept {
 bool Database::is_unique_violation(const std::exception& e) {
   std::string_view m = e.what();
   return m.find("UNIQUE constraint failed") != std::string_view::npos ||
-         m.find("duplicate key value") != std::string_view::npos ||
-         m.find("23505") != std::string_view::npos;
+         m.find("duplicate key value") != std::string_view::npos || m.find("23505") != std::string_view::npos;
 }
 
 Error Database::map_error(const soci::soci_error& e) {

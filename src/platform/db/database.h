@@ -13,12 +13,12 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <exception>
-#include <optional>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -91,8 +91,9 @@ class Database {
   }
 
   // Like write(), but concurrent callers share one transaction and one commit (group
-  // commit): each runs inside its own savepoint, so one that throws is rolled back alone and
-  // gets its own error, while the others commit together. With synchronous=FULL one fsync
+  // commit). A caller that throws is rolled back alone and gets its own error, while the
+  // others commit together: the group then runs again with a savepoint per caller, so `fn` may
+  // run twice and must have no effect outside `tx` (use tx.after_commit for those). With synchronous=FULL one fsync
   // then serves every request that arrived while the previous commit was on disk. For small,
   // independent, high-rate writes (appeal intake). after_commit hooks of a rolled-back caller
   // are dropped. If the shared COMMIT itself fails, every caller of that group gets the error.
@@ -149,6 +150,7 @@ class Database {
   };
   void run_grouped(GroupItem& item);
   void run_group(const std::vector<GroupItem*>& batch);
+  void run_isolated(Tx& tx, const std::vector<GroupItem*>& batch);
 
   class Lease {
    public:
