@@ -121,6 +121,9 @@ struct Appeal {
   std::optional<std::string> supervise_level;
   std::optional<std::int64_t> supervise_due_at;
   int version = 1;
+  bool is_repeat = false;               // same phone and category within 30 days before
+  std::optional<std::int64_t> town_id;  // the town containing region_id
+  std::optional<double> handle_days;    // working days from dispatch to the last reply
 };
 
 // One line of a case's timeline.

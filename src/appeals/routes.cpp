@@ -190,7 +190,63 @@ nlohmann::json appeal_json(const Appeal& a, const Principal& who) {
           {"extension_count", a.extension_count},
           {"supervise_level", opt(a.supervise_level)},
           {"supervise_due_at", opt(a.supervise_due_at)},
-          {"version", a.version}};
+          {"version", a.version},
+          {"is_repeat", a.is_repeat},
+          {"town_id", opt(a.town_id)},
+          {"handle_days", opt(a.handle_days)}};
+}
+
+nlohmann::json item_json(const ListItem& item, const Principal& who) {
+  auto j = appeal_json(item.appeal, who);
+  j["category_name"] = item.category_name;
+  j["region_name"] = item.region_name;
+  j["lead_unit_name"] = item.lead_unit_name;
+  return j;
+}
+
+template <typename E>
+std::optional<E> enum_query(const Request& req, const std::string& key) {
+  auto v = req.q(key);
+  if (!v || v->empty()) return std::nullopt;
+  auto e = parse<E>(*v);
+  if (!e)
+    throw Error::invalid("validation", "参数 " + key + " 无效", "invalid query parameter " + key)
+        .with("errors", nlohmann::json::array({{{"field", key}, {"message", "取值无效"}}}));
+  return e;
+}
+
+// The search text: terms separated by spaces (ASCII or ideographic), each of 2+ characters.
+std::vector<std::string> search_terms(const Request& req) {
+  std::vector<std::string> terms;
+  auto q = req.q("q");
+  if (!q) return terms;
+  auto fail = [](const std::string& zh, const std::string& en) {
+    return Error::invalid("validation", zh, en)
+        .with("errors", nlohmann::json::array({{{"field", "q"}, {"message", zh}}}));
+  };
+  if (!platform::valid_utf8(*q)) throw fail("检索词不是有效的 UTF-8 文本", "q is not valid UTF-8");
+  if (platform::utf8_length(*q) > 100) throw fail("检索词不能超过 100 个字", "q is longer than 100 characters");
+  std::string cur;
+  auto flush = [&] {
+    if (cur.empty()) return;
+    if (platform::utf8_length(cur) < 2) throw fail("每个检索词至少 2 个字", "every search term needs 2+ characters");
+    terms.push_back(cur);
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < q->size();) {
+    if ((*q)[i] == ' ' || (*q)[i] == '\t') {
+      flush();
+      ++i;
+    } else if (q->compare(i, 3, "\xE3\x80\x80") == 0) {  // U+3000 ideographic space
+      flush();
+      i += 3;
+    } else {
+      cur.push_back((*q)[i++]);
+    }
+  }
+  flush();
+  if (terms.size() > 5) throw fail("检索词不能超过 5 个", "at most 5 search terms");
+  return terms;
 }
 
 nlohmann::json request_json(const std::optional<UnitRequest>& r) {
@@ -274,25 +330,79 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
          [&service](const Request& req, const Principal* who) {
            ListFilter f;
            auto [page, size] = platform::paging_of(req);
+           if (size > 100) throw Error::invalid("validation", "每页最多 100 条", "at most 100 per page");
            f.page = page;
            f.size = size;
-           if (auto s = req.q("state")) {
-             f.state = parse<State>(*s);
-             if (!f.state) throw Error::invalid("validation", "参数 state 无效", "invalid state");
-           }
-           if (auto w = req.q("warning")) {
-             f.warning = parse<Warning>(*w);
-             if (!f.warning) throw Error::invalid("validation", "参数 warning 无效", "invalid warning");
-           }
+           f.terms = search_terms(req);
+           f.state = enum_query<State>(req, "state");
+           f.type = enum_query<AppealType>(req, "type");
+           f.channel = enum_query<Channel>(req, "channel");
+           f.urgency = enum_query<Urgency>(req, "urgency");
+           f.warning = enum_query<Warning>(req, "warning");
+           f.satisfaction = enum_query<Satisfaction>(req, "satisfaction");
            f.category_id = id_query(req, "category_id");
            f.lead_department_id = id_query(req, "lead_department_id");
+           f.lead_region_id = id_query(req, "lead_region_id");
            f.region_id = id_query(req, "region_id");
            f.created_from = platform::int_query(req, "from");
            f.created_to = platform::int_query(req, "to");
+           f.overdue = platform::bool_query(req, "overdue").value_or(false);
+           f.supervised = platform::bool_query(req, "supervised").value_or(false);
+           f.repeat = platform::bool_query(req, "repeat").value_or(false);
+           if (auto sort = req.q("sort"); sort && !sort->empty()) {
+             static const std::map<std::string, Sort> kSorts{{"-created_at", Sort::kNewest},
+                                                             {"created_at", Sort::kOldest},
+                                                             {"handle_due_at", Sort::kDueSoonest},
+                                                             {"-handle_due_at", Sort::kDueLatest},
+                                                             {"number", Sort::kNumber}};
+             auto it = kSorts.find(*sort);
+             if (it == kSorts.end())
+               throw Error::invalid(
+                   "validation",
+                   "参数 sort 无效，可选：-created_at, created_at, handle_due_at, "
+                   "-handle_due_at, number",
+                   "invalid sort; one of -created_at, created_at, handle_due_at, -handle_due_at, number")
+                   .with("errors", nlohmann::json::array({{{"field", "sort"}, {"message", "取值无效"}}}));
+             f.sort = it->second;
+           }
            auto result = service.list(*who, f);
            nlohmann::json items = nlohmann::json::array();
-           for (const auto& a : result.items) items.push_back(appeal_json(a, *who));
+           for (const auto& item : result.items) items.push_back(item_json(item, *who));
            return Response::json(200, {{"items", items}, {"total", result.total}, {"page", page}, {"size", size}});
+         }});
+  r.add({"GET", "/api/appeals/duplicates", "appeals:read", true, "appeals",
+         "Likely duplicates among open cases (caller_phone, category_id, lng, lat, content, exclude_id) and whether "
+         "the caller repeats",
+         [&service](const Request& req, const Principal* who) {
+           DuplicateQuery q;
+           q.caller_phone = req.q("caller_phone").value_or("");
+           if (q.caller_phone.size() > 20) throw Error::invalid("validation", "电话号码过长", "caller_phone too long");
+           q.category_id = id_query(req, "category_id");
+           q.lng = platform::real_query(req, "lng", -180, 180);
+           q.lat = platform::real_query(req, "lat", -90, 90);
+           if (q.lng.has_value() != q.lat.has_value())
+             throw Error::invalid("validation", "经纬度须同时填写", "give both lng and lat");
+           q.content = req.q("content").value_or("");
+           if (!platform::valid_utf8(q.content) || platform::utf8_length(q.content) > 4000)
+             throw Error::invalid("validation", "诉求内容无效或过长", "content invalid or too long");
+           q.exclude_id = id_query(req, "exclude_id");
+           auto found = service.duplicates(*who, q);
+           nlohmann::json items = nlohmann::json::array();
+           for (const auto& d : found.items)
+             items.push_back({{"appeal", appeal_json(d.appeal, *who)},
+                              {"reasons", d.reasons},
+                              {"distance_m", opt(d.distance_m)},
+                              {"similarity", opt(d.similarity)}});
+           return Response::json(200, {{"items", items}, {"repeat", found.repeat}});
+         }});
+  r.add({"GET", "/api/appeals/settings", "appeals:read", true, "appeals",
+         "The centre's appeal settings (number prefix, duplicate rules, ranking weights)",
+         [&service](const Request&, const Principal*) { return Response::json(200, to_json(service.settings())); }});
+  r.add({"PUT", "/api/appeals/settings", "appeals:config", true, "appeals",
+         "Change appeal settings (any subset of the keys; validated as a whole)",
+         [&service](const Request& req, const Principal* who) {
+           return Response::json(
+               200, to_json(service.update_settings(*who, platform::actor_of(req, who), req.json_object())));
          }});
   r.add({"GET", "/api/appeals/{id}", "appeals:read", true, "appeals",
          "One appeal with its timeline and the actions the caller may take",

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 namespace ecity::appeals {
@@ -26,6 +27,8 @@ std::string safe_path(const std::string& p) {
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+constexpr std::int64_t kMsPerDay = 86'400'000;
 
 std::string local_day(std::int64_t epoch_ms) {
   auto d = platform::format_date(platform::local_date_of(epoch_ms));
@@ -86,7 +89,7 @@ void AppealService::ensure_catalogue(const std::string& catalogue_file) {
             for (const auto& c : node["children"]) add(c, id);
         };
     for (const auto& c : doc["categories"]) add(c, std::nullopt);
-    if (!get_setting(tx.sql, "number_prefix")) set_setting(tx.sql, "number_prefix", "SQ");
+    if (!load_settings(tx.sql).count("number_prefix")) set_setting(tx.sql, "number_prefix", Settings{}.number_prefix);
   });
   reload_snapshot();
 }
@@ -98,7 +101,7 @@ void AppealService::reload_snapshot() {
       fresh->categories[c.id].active = c.active;
       if (c.parent_id) fresh->categories[*c.parent_id].leaf = false;
     }
-    fresh->number_prefix = get_setting(sql, "number_prefix").value_or("SQ");
+    fresh->settings = settings_from(load_settings(sql));
   });
   std::lock_guard lock(snapshot_mu_);
   snapshot_ = std::move(fresh);
@@ -240,10 +243,15 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
   if (!category->second.leaf) throw field_error("category_id", "请选择最末一级分类", "choose a leaf category");
   // Intake is the hot write path: concurrent registrations share one commit (group commit).
   return rt_.db.write_grouped([&](Tx& tx) {
-    if (a.region_id && !region_path(tx.sql, *a.region_id))
-      throw field_error("region_id", "区域不存在", "no such region");
+    if (a.region_id) {
+      if (!region_path(tx.sql, *a.region_id)) throw field_error("region_id", "区域不存在", "no such region");
+      a.town_id = town_of(tx.sql, *a.region_id);
+    }
     a.created_at = platform::now_ms();
-    a.number = next_number(rt_.db, tx.sql, snap->number_prefix, local_day(a.created_at));
+    a.is_repeat = !a.caller_phone.empty() &&
+                  has_recent_appeal(rt_.db, tx.sql, a.caller_phone, a.category_id,
+                                    a.created_at - std::int64_t{snap->settings.duplicate_days} * kMsPerDay);
+    a.number = next_number(rt_.db, tx.sql, snap->settings.number_prefix, local_day(a.created_at));
     a.id = insert_appeal(rt_.db, tx.sql, a);
     append_timeline(rt_.db, tx.sql,
                     {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
@@ -276,7 +284,68 @@ CaseView AppealService::get(const Principal& who, std::int64_t id) {
 
 AppealPage AppealService::list(const Principal& who, const ListFilter& filter) {
   if (!who.can("appeals:read")) throw Error::forbidden("无权查看诉求", "you may not read appeals");
-  return rt_.db.read([&](soci::session& sql) { return list_appeals(sql, filter, scope_condition(who)); });
+  return rt_.db.read(
+      [&](soci::session& sql) { return list_appeals(sql, rt_.db.dialect(), filter, scope_condition(who)); });
+}
+
+Duplicates AppealService::duplicates(const Principal& who, const DuplicateQuery& q) {
+  if (!who.can("appeals:intake") && !who.can("appeals:dispatch"))
+    throw Error::forbidden("无权查看重复诉求提示", "you may not look up duplicates");
+  const auto settings = snapshot()->settings;
+  const auto now = platform::now_ms();
+  const auto since = now - std::int64_t{settings.duplicate_days} * kMsPerDay;
+  constexpr int kMaxSuggestions = 10;
+  Duplicates out;
+  rt_.db.read([&](soci::session& sql) {
+    const auto scope = scope_condition(who);
+    std::map<std::int64_t, Duplicate> found;  // by id, newest first when read back reversed
+    if (!q.caller_phone.empty()) {
+      for (auto& a : open_by_phone(sql, q.caller_phone, since, scope, kMaxSuggestions + 1)) {
+        if (q.exclude_id && a.id == *q.exclude_id) continue;
+        auto& d = found[a.id];
+        d.reasons.push_back("same_phone");
+        d.appeal = std::move(a);
+      }
+      if (q.category_id) out.repeat = has_recent_appeal(rt_.db, sql, q.caller_phone, *q.category_id, since);
+    }
+    if (q.category_id && q.lng && q.lat && !q.content.empty()) {
+      // A box around the point that holds the circle, then the exact distance and the text.
+      const double dlat = settings.duplicate_radius_m / 111'195.0;
+      const double dlng = dlat / std::max(0.01, std::cos(*q.lat * 3.14159265358979323846 / 180.0));
+      constexpr int kMaxNearby = 500;
+      for (auto& a : open_in_box(sql, *q.category_id, *q.lng - dlng, *q.lng + dlng, *q.lat - dlat, *q.lat + dlat, scope,
+                                 kMaxNearby)) {
+        if ((q.exclude_id && a.id == *q.exclude_id) || !a.lng || !a.lat) continue;
+        const double metres = distance_m(*q.lng, *q.lat, *a.lng, *a.lat);
+        if (metres > settings.duplicate_radius_m) continue;
+        const double sim = bigram_similarity(q.content, a.content);
+        if (sim < settings.duplicate_similarity) continue;
+        auto& d = found[a.id];
+        d.reasons.push_back("nearby_similar");
+        d.distance_m = metres;
+        d.similarity = sim;
+        d.appeal = std::move(a);
+      }
+    }
+    for (auto it = found.rbegin(); it != found.rend() && out.items.size() < kMaxSuggestions; ++it)
+      out.items.push_back(std::move(it->second));
+  });
+  return out;
+}
+
+Settings AppealService::settings() const { return snapshot()->settings; }
+
+Settings AppealService::update_settings(const Principal& who, const platform::Actor& actor,
+                                        const nlohmann::json& changes) {
+  if (!who.can("appeals:config")) throw Error::forbidden("无权修改诉求设置", "you may not change appeal settings");
+  const auto before = snapshot()->settings;
+  const auto after = apply_settings(before, changes);
+  rt_.db.write([&](Tx& tx) {
+    for (const auto& [key, value] : to_stored(after)) set_setting(tx.sql, key, value);
+    platform::audit_operation(tx, actor, "appeal_settings", "appeals", "update", to_json(before), to_json(after));
+  });
+  reload_snapshot();
+  return after;
 }
 
 // ------------------------------------------------------------------- actions
@@ -464,6 +533,16 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
       a.reply_result = in.result;
       a.replied_at = now;
       if (a.handle_due_at && now > *a.handle_due_at) a.handle_late = true;
+      if (a.dispatched_at) {
+        // Handling time in working days (office time ÷ one office day); unknown past the calendar.
+        try {
+          const auto worked = platform::working_time_between(*a.dispatched_at, now, *rt_.calendar(), hours_);
+          a.handle_days = static_cast<double>(worked.count()) /
+                          static_cast<double>(std::chrono::milliseconds(hours_.daily_total()).count());
+        } catch (const Error&) {
+          a.handle_days.reset();
+        }
+      }
       break;
     case Action::kApprove:
       break;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "appeals/model.h"
+#include "appeals/settings.h"
+#include "appeals/similarity.h"
 #include "appeals/sla.h"
 #include "appeals/store.h"
 #include "appeals/workflow.h"
@@ -59,6 +61,24 @@ struct ActionInput {
   std::optional<std::int64_t> master_id;           // merge
 };
 
+// What the intake form has typed so far; every part optional.
+struct DuplicateQuery {
+  std::string caller_phone;
+  std::optional<std::int64_t> category_id;
+  std::optional<double> lng, lat;
+  std::string content;
+  std::optional<std::int64_t> exclude_id;
+};
+struct Duplicate {
+  Appeal appeal;
+  std::vector<std::string> reasons;  // same_phone, nearby_similar
+  std::optional<double> distance_m, similarity;
+};
+struct Duplicates {
+  std::vector<Duplicate> items;  // newest first, at most 10
+  bool repeat = false;           // the phone filed this category within duplicate_days
+};
+
 // A case as a user sees it: masked where the user may not see personal data.
 struct CaseView {
   Appeal appeal;
@@ -80,6 +100,10 @@ class AppealService {
   CaseView act(const platform::Principal& who, const platform::Actor& actor, std::int64_t id, const ActionInput& in);
   AppealPage list(const platform::Principal& who, const ListFilter& filter);
   std::vector<Category> categories();
+  // Likely duplicates among the open cases `who` may see (docs/appeals.md, Duplicates).
+  Duplicates duplicates(const platform::Principal& who, const DuplicateQuery& q);
+  Settings settings() const;
+  Settings update_settings(const platform::Principal& who, const platform::Actor& actor, const nlohmann::json& changes);
 
   // Recomputes the red/yellow/green of open cases and the due dates a calendar update now
   // covers; publishes appeals.case.warning for each change. Returns the number changed.
@@ -102,7 +126,7 @@ class AppealService {
       bool leaf = true;
     };
     std::map<std::int64_t, Entry> categories;
-    std::string number_prefix = "SQ";
+    Settings settings;
   };
   void reload_snapshot();
   std::shared_ptr<const Snapshot> snapshot() const;

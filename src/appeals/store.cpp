@@ -2,7 +2,10 @@
 
 #include "platform/db/row.h"
 #include "platform/db/tree_path.h"
+#include "platform/db/where.h"
 #include "platform/error.h"
+
+#include "platform/http/fields.h"
 
 #include <fmt/format.h>
 
@@ -42,7 +45,7 @@ constexpr const char* kAppealColumns =
     "created_by, dispatched_at, signed_at, replied_at, closed_at, archived_at, sign_due_at, handle_due_at, "
     "sla_pending, sign_late, handle_late, warning, extension_pending, reply_text, reply_result, callback_reached, "
     "callback_solved, satisfaction, master_id, reopen_count, return_count, extension_count, supervise_level, "
-    "supervise_due_at, version";
+    "supervise_due_at, version, is_repeat, town_id, handle_days";
 
 Appeal appeal_of(const soci::row& r) {
   Appeal a;
@@ -93,6 +96,9 @@ Appeal appeal_of(const soci::row& r) {
   a.supervise_level = opt_str(r, i++);
   a.supervise_due_at = opt_i64(r, i++);
   a.version = static_cast<int>(get_i64(r, i++));
+  a.is_repeat = get_i64(r, i++) != 0;
+  a.town_id = opt_i64(r, i++);
+  a.handle_days = opt_f64(r, i++);
   return a;
 }
 
@@ -104,6 +110,7 @@ struct MutableColumns {
   Nullable<std::string> reply_text, reply_result, satisfaction, supervise_level;
   int sla_pending = 0, sign_late = 0, handle_late = 0, extension_pending = 0;
   int reopen = 0, returns = 0, extensions = 0;
+  Nullable<double> handle_days;
   explicit MutableColumns(const Appeal& a)
       : state(code(a.state)),
         warning(code(a.warning)),
@@ -127,7 +134,8 @@ struct MutableColumns {
         extension_pending(a.extension_pending),
         reopen(a.reopen_count),
         returns(a.return_count),
-        extensions(a.extension_count) {
+        extensions(a.extension_count),
+        handle_days(a.handle_days) {
     if (a.callback_reached)
       callback_reached = Nullable<long long>(std::optional<long long>(*a.callback_reached ? 1 : 0));
     if (a.callback_solved) callback_solved = Nullable<long long>(std::optional<long long>(*a.callback_solved ? 1 : 0));
@@ -216,12 +224,11 @@ void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, c
 
 // ---------------------------------------------------------------- settings
 
-std::optional<std::string> get_setting(soci::session& sql, const std::string& key) {
-  std::string k = key, v;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT value FROM appeal_settings WHERE key = :k", soci::use(k), soci::into(v, ind);
-  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
-  return v;
+std::map<std::string, std::string> load_settings(soci::session& sql) {
+  std::map<std::string, std::string> out;
+  soci::rowset<soci::row> rows = sql.prepare << "SELECT key, value FROM appeal_settings";
+  for (const auto& r : rows) out[get_str(r, 0)] = get_str(r, 1);
+  return out;
 }
 
 void set_setting(soci::session& sql, const std::string& key, const std::string& value) {
@@ -269,22 +276,23 @@ namespace {
 struct AppealInsert : platform::CachedQuery {
   std::string number, channel, type, urgency, caller_name, caller_phone, content, address, tags, state, warning;
   long long category = 0, created = 0, id = 0;
-  int anonymous = 0, confidential = 0;
+  int anonymous = 0, confidential = 0, is_repeat = 0;
   Nullable<double> lng, lat;
-  Nullable<long long> region, created_by;
+  Nullable<long long> region, created_by, town;
   soci::statement st;
   explicit AppealInsert(soci::session& sql)
       : st((sql.prepare
                 << "INSERT INTO appeals (number, channel, type, category_id, urgency, caller_name, caller_phone, "
                    "anonymous, confidential, content, address, lng, lat, region_id, tags, state, created_at, "
-                   "created_by, warning) VALUES (:number, :channel, :type, :category, :urgency, :cname, "
-                   ":cphone, :anon, :conf, :content, :address, :lng, :lat, :region, :tags, :state, :created, "
-                   ":created_by, :warning) RETURNING id",
+                   "created_by, warning, is_repeat, town_id) VALUES (:number, :channel, :type, :category, :urgency, "
+                   ":cname, :cphone, :anon, :conf, :content, :address, :lng, :lat, :region, :tags, :state, "
+                   ":created, :created_by, :warning, :repeat, :town) RETURNING id",
             soci::use(number), soci::use(channel), soci::use(type), soci::use(category), soci::use(urgency),
             soci::use(caller_name), soci::use(caller_phone), soci::use(anonymous), soci::use(confidential),
             soci::use(content), soci::use(address), soci::use(lng.value, lng.ind), soci::use(lat.value, lat.ind),
             soci::use(region.value, region.ind), soci::use(tags), soci::use(state), soci::use(created),
-            soci::use(created_by.value, created_by.ind), soci::use(warning), soci::into(id))) {}
+            soci::use(created_by.value, created_by.ind), soci::use(warning), soci::use(is_repeat),
+            soci::use(town.value, town.ind), soci::into(id))) {}
 };
 
 struct TimelineInsert : platform::CachedQuery {
@@ -323,6 +331,8 @@ std::int64_t insert_appeal(platform::Database& db, soci::session& sql, const App
   q.created = a.created_at;
   q.created_by = Nullable<long long>(a.created_by);
   q.warning = code(a.warning);
+  q.is_repeat = a.is_repeat;
+  q.town = Nullable<long long>(a.town_id);
   q.id = 0;
   q.st.execute(true);
   db.finish(q.st);
@@ -349,7 +359,8 @@ bool update_appeal(soci::session& sql, Appeal& a) {
               "master_id = :master, supervise_due_at = :svd, callback_reached = :cr, callback_solved = :cs, "
               "reply_text = :rt, reply_result = :rr, satisfaction = :sat, supervise_level = :svl, "
               "sla_pending = :slap, sign_late = :sl, handle_late = :hl, extension_pending = :ep, "
-              "reopen_count = :ro, return_count = :rc, extension_count = :ec, version = version + 1 "
+              "reopen_count = :ro, return_count = :rc, extension_count = :ec, handle_days = :hdays, "
+              "version = version + 1 "
               "WHERE id = :id AND version = :v",
        soci::use(m.state), soci::use(m.warning), soci::use(m.lead_dept.value, m.lead_dept.ind),
        soci::use(m.lead_region.value, m.lead_region.ind), soci::use(m.sub_region.value, m.sub_region.ind),
@@ -363,7 +374,7 @@ bool update_appeal(soci::session& sql, Appeal& a) {
        soci::use(m.reply_result.value, m.reply_result.ind), soci::use(m.satisfaction.value, m.satisfaction.ind),
        soci::use(m.supervise_level.value, m.supervise_level.ind), soci::use(m.sla_pending), soci::use(m.sign_late),
        soci::use(m.handle_late), soci::use(m.extension_pending), soci::use(m.reopen), soci::use(m.returns),
-       soci::use(m.extensions), soci::use(id), soci::use(version));
+       soci::use(m.extensions), soci::use(m.handle_days.value, m.handle_days.ind), soci::use(id), soci::use(version));
   st.execute(true);
   if (st.get_affected_rows() != 1) return false;
   ++a.version;
@@ -473,47 +484,205 @@ std::optional<std::string> region_level(soci::session& sql, std::int64_t id) {
 
 // ---------------------------------------------------------------- lists
 
-AppealPage list_appeals(soci::session& sql, const ListFilter& f, const std::string& scope) {
-  std::string where = " WHERE (" + scope + ")";
-  std::string state = f.state ? std::string(code(*f.state)) : "",
-              warning = f.warning ? std::string(code(*f.warning)) : "";
-  long long category = f.category_id.value_or(0), dept = f.lead_department_id.value_or(0);
-  long long from = f.created_from.value_or(0), to = f.created_to.value_or(0);
-  std::string region_prefix;
-  if (f.region_id) region_prefix = region_path(sql, *f.region_id).value_or("/none/") + "%";
-  where += " AND (:s1 = '' OR a.state = :s2)";
-  where += " AND (:c1 = 0 OR a.category_id = :c2)";
-  where += " AND (:d1 = 0 OR a.lead_department_id = :d2)";
-  where += " AND (:f1 = 0 OR a.created_at >= :f2)";
-  where += " AND (:t1 = 0 OR a.created_at < :t2)";
+namespace {
+
+// kAppealColumns, each qualified with alias a.
+const std::string& prefixed_columns() {
+  static const std::string out = [] {
+    std::string cols = kAppealColumns, res;
+    for (std::size_t pos = 0; pos < cols.size();) {
+      auto end = cols.find(", ", pos);
+      if (end == std::string::npos) end = cols.size();
+      res += (res.empty() ? "a." : ", a.") + cols.substr(pos, end - pos);
+      pos = end + 2;
+    }
+    return res;
+  }();
+  return out;
+}
+
+// A LIKE pattern matching `text` literally anywhere ('!' escapes).
+std::string contains_pattern(const std::string& text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '!') out.push_back('!');
+    out.push_back(c);
+  }
+  return out + "%";
+}
+
+// An FTS5 phrase matching `text` literally.
+std::string fts_phrase(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+const char* order_by(Sort s) {
+  switch (s) {
+    case Sort::kOldest:
+      return " ORDER BY a.id ASC";
+    case Sort::kDueSoonest:
+      return " ORDER BY CASE WHEN a.handle_due_at IS NULL THEN 1 ELSE 0 END, a.handle_due_at ASC, a.id ASC";
+    case Sort::kDueLatest:
+      return " ORDER BY CASE WHEN a.handle_due_at IS NULL THEN 1 ELSE 0 END, a.handle_due_at DESC, a.id DESC";
+    case Sort::kNumber:
+      return " ORDER BY a.number ASC";
+    case Sort::kNewest:
+      break;
+  }
+  return " ORDER BY a.id DESC";  // ids grow with created_at
+}
+
+}  // namespace
+
+AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const ListFilter& f, const std::string& scope) {
+  platform::Where w;
+  w.add(scope);
+  if (f.state) w.add("a.state = ?", std::string(code(*f.state)));
+  if (f.type) w.add("a.type = ?", std::string(code(*f.type)));
+  if (f.channel) w.add("a.channel = ?", std::string(code(*f.channel)));
+  if (f.urgency) w.add("a.urgency = ?", std::string(code(*f.urgency)));
+  if (f.category_id) {
+    auto category = find_category(sql, *f.category_id);
+    w.add("a.category_id IN (SELECT id FROM appeal_categories WHERE path LIKE ?)",
+          (category ? category->path : std::string("/none/")) + "%");
+  }
+  if (f.lead_department_id) w.add("a.lead_department_id = ?", *f.lead_department_id);
+  if (f.lead_region_id) w.add("a.lead_region_id = ?", *f.lead_region_id);
+  if (f.region_id)
+    w.add("a.region_id IN (SELECT id FROM regions WHERE path LIKE ?)",
+          region_path(sql, *f.region_id).value_or("/none/") + "%");
+  if (f.created_from) w.add("a.created_at >= ?", *f.created_from);
+  if (f.created_to) w.add("a.created_at < ?", *f.created_to);
   // A colour describes an open case; closed late cases are counted by sign_late/handle_late.
-  where += " AND (:w1 = '' OR (a.warning = :w2 AND a.state NOT IN ('closed', 'archived', 'merged')))";
-  where += " AND (:r1 = '' OR a.region_id IN (SELECT id FROM regions WHERE path LIKE :r2))";
+  if (f.warning)
+    w.add("a.warning = ? AND a.state NOT IN ('closed', 'archived', 'merged')", std::string(code(*f.warning)));
+  if (f.overdue) w.add("a.sign_late = 1 OR a.handle_late = 1");
+  if (f.satisfaction) w.add("a.satisfaction = ?", std::string(code(*f.satisfaction)));
+  if (f.supervised) w.add("a.supervise_level IS NOT NULL");
+  if (f.repeat) w.add("a.is_repeat = 1");
+  // Full text: trigram indexes serve terms of 3+ characters; shorter ones scan what the
+  // other conditions leave.
+  std::string fts;
+  for (const auto& term : f.terms) {
+    if (dialect == platform::Dialect::kPostgresql) {
+      w.add("(a.content || ' ' || coalesce(a.reply_text, '')) LIKE ? ESCAPE '!'", contains_pattern(term));
+    } else if (platform::utf8_length(term) >= 3) {
+      fts += (fts.empty() ? "" : " AND ") + fts_phrase(term);
+    } else {
+      w.add("a.content LIKE ? ESCAPE '!' OR a.reply_text LIKE ? ESCAPE '!'", contains_pattern(term),
+            contains_pattern(term));
+    }
+  }
+  if (!fts.empty()) w.add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", fts);
+
   AppealPage page;
-  sql << "SELECT COUNT(*) FROM appeals a" + where, soci::use(state), soci::use(state), soci::use(category),
-      soci::use(category), soci::use(dept), soci::use(dept), soci::use(from), soci::use(from), soci::use(to),
-      soci::use(to), soci::use(warning), soci::use(warning), soci::use(region_prefix), soci::use(region_prefix),
-      soci::into(page.total);
+  {
+    soci::details::prepare_temp_type prep = (sql.prepare << "SELECT COUNT(*) FROM appeals a" + w.sql());
+    w.bind(prep);
+    long long total = 0;
+    prep, soci::into(total);
+    soci::statement st(prep);
+    st.execute(true);
+    page.total = total;
+  }
   if (page.total == 0) return page;
   long long limit = f.size, offset = static_cast<long long>(f.page - 1) * f.size;
-  std::string cols = kAppealColumns;
-  std::string prefixed;
-  // Qualify every column with the alias.
-  std::size_t pos = 0;
-  while (pos < cols.size()) {
-    auto end = cols.find(", ", pos);
-    if (end == std::string::npos) end = cols.size();
-    if (!prefixed.empty()) prefixed += ", ";
-    prefixed += "a." + cols.substr(pos, end - pos);
-    pos = end + 2;
+  soci::details::prepare_temp_type prep =
+      (sql.prepare << "SELECT " + prefixed_columns() +
+                          ", c.name, rg.name, COALESCE(d.name, lr.name) FROM appeals a "
+                          "LEFT JOIN appeal_categories c ON c.id = a.category_id "
+                          "LEFT JOIN regions rg ON rg.id = a.region_id "
+                          "LEFT JOIN departments d ON d.id = a.lead_department_id "
+                          "LEFT JOIN regions lr ON lr.id = a.lead_region_id" +
+                          w.sql() + order_by(f.sort) + " LIMIT :limit OFFSET :offset");
+  w.bind(prep);
+  prep, soci::use(limit), soci::use(offset);
+  soci::rowset<soci::row> rows(prep);
+  for (const auto& r : rows) {
+    ListItem item;
+    item.appeal = appeal_of(r);
+    const std::size_t n = r.size();
+    item.category_name = opt_str(r, n - 3).value_or("");
+    item.region_name = opt_str(r, n - 2).value_or("");
+    item.lead_unit_name = opt_str(r, n - 1).value_or("");
+    page.items.push_back(std::move(item));
   }
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT " + prefixed + " FROM appeals a" + where + " ORDER BY a.id DESC LIMIT :l OFFSET :o",
-       soci::use(state), soci::use(state), soci::use(category), soci::use(category), soci::use(dept), soci::use(dept),
-       soci::use(from), soci::use(from), soci::use(to), soci::use(to), soci::use(warning), soci::use(warning),
-       soci::use(region_prefix), soci::use(region_prefix), soci::use(limit), soci::use(offset));
-  for (const auto& r : rows) page.items.push_back(appeal_of(r));
   return page;
+}
+
+std::optional<std::int64_t> town_of(soci::session& sql, std::int64_t region_id) {
+  long long id = region_id, town = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT t.id FROM regions r JOIN regions t ON t.level = 'town' AND r.path LIKE t.path || '%' "
+         "WHERE r.id = :id",
+      soci::use(id), soci::into(town, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return town;
+}
+
+namespace {
+
+struct RecentAppealQuery : platform::CachedQuery {
+  std::string phone;
+  long long category = 0, since = 0, found = 0;
+  soci::indicator ind = soci::i_null;
+  soci::statement st;
+  explicit RecentAppealQuery(soci::session& sql)
+      : st((sql.prepare << "SELECT id FROM appeals WHERE caller_phone = :p AND created_at >= :s "
+                           "AND category_id = :c LIMIT 1",
+            soci::use(phone), soci::use(since), soci::use(category), soci::into(found, ind))) {}
+};
+
+std::vector<Appeal> open_where(soci::session& sql, platform::Where& w, int limit) {
+  long long l = limit;
+  soci::details::prepare_temp_type prep =
+      (sql.prepare << "SELECT " + prefixed_columns() + " FROM appeals a" + w.sql() + " ORDER BY a.id DESC LIMIT :l");
+  w.bind(prep);
+  prep, soci::use(l);
+  soci::rowset<soci::row> rows(prep);
+  std::vector<Appeal> out;
+  for (const auto& r : rows) out.push_back(appeal_of(r));
+  return out;
+}
+
+}  // namespace
+
+bool has_recent_appeal(platform::Database& db, soci::session& sql, const std::string& phone, std::int64_t category_id,
+                       std::int64_t since) {
+  auto& q = db.cached<RecentAppealQuery>(sql, "appeals.recent",
+                                         [](soci::session& s) { return std::make_unique<RecentAppealQuery>(s); });
+  q.phone = phone;
+  q.category = category_id;
+  q.since = since;
+  q.ind = soci::i_null;
+  const bool got = q.st.execute(true) && q.ind == soci::i_ok;
+  db.finish(q.st);
+  return got;
+}
+
+std::vector<Appeal> open_by_phone(soci::session& sql, const std::string& phone, std::int64_t since,
+                                  const std::string& scope, int limit) {
+  platform::Where w;
+  w.add("a.caller_phone = ? AND a.created_at >= ?", phone, static_cast<long long>(since));
+  w.add("a.state NOT IN ('closed', 'archived', 'merged')");
+  w.add(scope);
+  return open_where(sql, w, limit);
+}
+
+std::vector<Appeal> open_in_box(soci::session& sql, std::int64_t category_id, double lng_lo, double lng_hi,
+                                double lat_lo, double lat_hi, const std::string& scope, int limit) {
+  platform::Where w;
+  // Written as the partial index appeals_open_nearby's predicate, so that it is used.
+  w.add("a.category_id = ? AND a.lat BETWEEN ? AND ? AND a.state NOT IN ('closed', 'archived', 'merged')",
+        static_cast<long long>(category_id), lat_lo, lat_hi);
+  w.add("a.lng BETWEEN ? AND ?", lng_lo, lng_hi);
+  w.add(scope);
+  return open_where(sql, w, limit);
 }
 
 std::vector<Appeal> open_with_due_dates(soci::session& sql) {

@@ -26,8 +26,8 @@ std::int64_t insert_category(soci::session& sql, std::optional<std::int64_t> par
 std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, Urgency urgency);
 void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, const SlaLimit& limit);
 
-// ---- settings (business settings the centre edits)
-std::optional<std::string> get_setting(soci::session& sql, const std::string& key);
+// ---- settings (business settings the centre edits; see settings.h)
+std::map<std::string, std::string> load_settings(soci::session& sql);
 void set_setting(soci::session& sql, const std::string& key, const std::string& value);
 
 // ---- cases
@@ -54,25 +54,54 @@ void decide_request(soci::session& sql, std::int64_t request_id, bool approved, 
 std::optional<std::string> department_path(soci::session& sql, std::int64_t id);
 std::optional<std::string> region_path(soci::session& sql, std::int64_t id);
 std::optional<std::string> region_level(soci::session& sql, std::int64_t id);
+// The town whose subtree holds region `id` (itself if it is a town); nullopt above towns.
+std::optional<std::int64_t> town_of(soci::session& sql, std::int64_t region_id);
+
+// ---- duplicates
+// Whether `phone` filed an appeal of `category_id` at or after `since` (any state).
+bool has_recent_appeal(platform::Database& db, soci::session& sql, const std::string& phone, std::int64_t category_id,
+                       std::int64_t since);
+// Open cases inside `scope` (alias a): from `phone` created at or after `since`; or of
+// `category_id` whose point lies in the box. Newest first, at most `limit`.
+std::vector<Appeal> open_by_phone(soci::session& sql, const std::string& phone, std::int64_t since,
+                                  const std::string& scope, int limit);
+std::vector<Appeal> open_in_box(soci::session& sql, std::int64_t category_id, double lng_lo, double lng_hi,
+                                double lat_lo, double lat_hi, const std::string& scope, int limit);
 
 // ---- lists
+enum class Sort { kNewest, kOldest, kDueSoonest, kDueLatest, kNumber };
 struct ListFilter {
+  std::vector<std::string> terms;  // full text: every term in the content or the reply (≥ 2 chars each)
   std::optional<State> state;
-  std::optional<std::int64_t> category_id;
+  std::optional<AppealType> type;
+  std::optional<Channel> channel;
+  std::optional<Urgency> urgency;
+  std::optional<std::int64_t> category_id;  // and its subtree
   std::optional<std::int64_t> lead_department_id;
+  std::optional<std::int64_t> lead_region_id;
   std::optional<std::int64_t> region_id;  // location inside this region's subtree
   std::optional<std::int64_t> created_from, created_to;
   std::optional<Warning> warning;  // open cases of this colour only
+  bool overdue = false;            // sign_late or handle_late
+  std::optional<Satisfaction> satisfaction;
+  bool supervised = false;
+  bool repeat = false;
+  Sort sort = Sort::kNewest;
   int page = 1;
   int size = 20;
 };
+// A list row: the case and the names a reader needs next to the ids.
+struct ListItem {
+  Appeal appeal;
+  std::string category_name, region_name, lead_unit_name;
+};
 struct AppealPage {
-  std::vector<Appeal> items;
+  std::vector<ListItem> items;
   std::int64_t total = 0;
 };
 // `scope` is an SQL condition on alias `a` built by the service from the caller (data scope);
 // it contains no user input.
-AppealPage list_appeals(soci::session& sql, const ListFilter& f, const std::string& scope);
+AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const ListFilter& f, const std::string& scope);
 
 // Open cases with a due date, for the warning job.
 std::vector<Appeal> open_with_due_dates(soci::session& sql);

@@ -81,6 +81,10 @@ Actor actor_of(const Request& req, const Principal* who);
 std::pair<int, int> paging_of(const Request& req);
 // Optional integer / epoch-ms query parameter. Throws Error (invalid) when malformed.
 std::optional<std::int64_t> int_query(const Request& req, const std::string& key);
+// Optional boolean query parameter: true/1 or false/0. Throws Error (invalid) otherwise.
+std::optional<bool> bool_query(const Request& req, const std::string& key);
+// Optional finite number in [min, max]. Throws Error (invalid) otherwise.
+std::optional<double> real_query(const Request& req, const std::string& key, double min, double max);
 
 void add_system_routes(Runtime& rt);
 void add_auth_routes(Runtime& rt);

@@ -314,7 +314,7 @@ TEST(Appeals, ListsRespectDataScope) {
   auto in_gushao = create(other)["id"].get<std::int64_t>();
   auto ids = [&](const std::string& token) {
     std::set<std::int64_t> out;
-    auto r = http("GET", "/api/appeals?size=200", "", bearer(token));
+    auto r = http("GET", "/api/appeals?size=100", "", bearer(token));
     EXPECT_EQ(r.status, 200) << r.body;
     const auto page = r.json();
     for (const auto& a : page["items"]) out.insert(a["id"].get<std::int64_t>());
@@ -382,7 +382,7 @@ TEST(Appeals, WarningJobColoursOverdueCasesAndPublishes) {
   auto red = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.dispatcher)).json();
   EXPECT_EQ(red["warning"], "red");
   EXPECT_EQ(red["handle_late"], true);
-  auto list = http("GET", "/api/appeals?warning=red&size=200", "", bearer(p.dispatcher));
+  auto list = http("GET", "/api/appeals?warning=red&size=100", "", bearer(p.dispatcher));
   ASSERT_EQ(list.status, 200);
   bool listed = false;
   const auto page = list.json();
@@ -401,6 +401,230 @@ TEST(Appeals, WarningJobColoursOverdueCasesAndPublishes) {
   module->service().refresh_warnings(due + 60'000);
   auto again = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.dispatcher)).json();
   EXPECT_EQ(again["version"], red["version"]);
+}
+
+}  // namespace
+}  // namespace ecity::test
+
+namespace ecity::test {
+namespace {
+
+std::string url_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::set<std::int64_t> listed(const std::string& token, const std::string& query) {
+  auto r = http("GET", "/api/appeals?size=100&" + query, "", bearer(token));
+  EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+  std::set<std::int64_t> out;
+  const auto page = r.json();
+  for (const auto& a : page.value("items", json::array())) out.insert(a["id"].get<std::int64_t>());
+  return out;
+}
+
+TEST(AppealDuplicates, SamePhoneAndNearbySimilarOpenCasesInScope) {
+  const auto& p = people();
+  // A unique phone for this test, so that other tests' cases do not interfere.
+  auto first = new_appeal("坛山街道青檀北路 12 号门前下水道堵塞，污水外溢，气味难闻。");
+  first["caller_phone"] = "13900001111";
+  first["category_id"] = leaf_category("道路破损");
+  first["lng"] = 117.5900;
+  first["lat"] = 34.7700;
+  first.erase("region_id");
+  auto a = create(first);
+  EXPECT_EQ(a["is_repeat"], false);
+  auto id = a["id"].get<std::int64_t>();
+  // The same caller again, same category: marked a repeat; suggested by phone.
+  auto again = create(first);
+  EXPECT_EQ(again["is_repeat"], true);
+  auto q = "/api/appeals/duplicates?caller_phone=13900001111&category_id=" +
+           std::to_string(first["category_id"].get<std::int64_t>());
+  auto r = http("GET", q, "", bearer(p.agent));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto found = r.json();
+  EXPECT_EQ(found["repeat"], true);
+  std::set<std::int64_t> ids;
+  for (const auto& d : found["items"]) {
+    ids.insert(d["appeal"]["id"].get<std::int64_t>());
+    EXPECT_EQ(d["reasons"][0], "same_phone");
+  }
+  EXPECT_TRUE(ids.count(id));
+  // Excluding the case one looks from.
+  auto excl = http("GET", q + "&exclude_id=" + std::to_string(id), "", bearer(p.agent)).json();
+  for (const auto& d : excl["items"]) EXPECT_NE(d["appeal"]["id"], id);
+  // Another caller 50 m away, similar words, same category → nearby_similar with distance.
+  auto near = "/api/appeals/duplicates?caller_phone=13900002222&category_id=" +
+              std::to_string(first["category_id"].get<std::int64_t>()) +
+              "&lng=117.5900&lat=34.77045&content=" + url_encode("青檀北路12号下水道堵了，污水外溢很难闻");
+  auto n = http("GET", near, "", bearer(p.agent)).json();
+  bool by_place = false;
+  for (const auto& d : n["items"])
+    if (d["appeal"]["id"] == id) {
+      by_place = true;
+      EXPECT_EQ(d["reasons"][0], "nearby_similar");
+      EXPECT_NEAR(d["distance_m"].get<double>(), 50.0, 2.0);
+      EXPECT_GE(d["similarity"].get<double>(), 0.35);
+    }
+  EXPECT_TRUE(by_place) << n.dump();
+  EXPECT_EQ(n["repeat"], false);
+  // Too far (about 300 m), or unrelated text: not suggested.
+  auto far = http("GET",
+                  "/api/appeals/duplicates?category_id=" + std::to_string(first["category_id"].get<std::int64_t>()) +
+                      "&lng=117.5900&lat=34.7727&content=" + url_encode("青檀北路12号下水道堵了，污水外溢很难闻"),
+                  "", bearer(p.agent))
+                 .json();
+  for (const auto& d : far["items"]) EXPECT_NE(d["appeal"]["id"], id);
+  auto unrelated =
+      http("GET",
+           "/api/appeals/duplicates?category_id=" + std::to_string(first["category_id"].get<std::int64_t>()) +
+               "&lng=117.5900&lat=34.77045&content=" + url_encode("广场舞音响声音太大影响休息"),
+           "", bearer(p.agent))
+          .json();
+  for (const auto& d : unrelated["items"]) EXPECT_NE(d["appeal"]["id"], id);
+  // A closed case is no longer suggested: answer it directly.
+  ASSERT_EQ(act(p.agent, id, "answer", {{"text", "已转告市政部门，现场已疏通。"}}).status, 200);
+  auto after = http("GET", q, "", bearer(p.agent)).json();
+  for (const auto& d : after["items"]) EXPECT_NE(d["appeal"]["id"], id);
+  EXPECT_EQ(after["repeat"], true);  // repeats count closed cases too
+  // Who may not ask: a town handler (no intake or dispatch right) → 403.
+  EXPECT_EQ(http("GET", q, "", bearer(p.gushao)).status, 403);
+  // Malformed input → 400, naming the parameter.
+  EXPECT_EQ(http("GET", "/api/appeals/duplicates?lng=117.59", "", bearer(p.agent)).status, 400);
+  EXPECT_EQ(http("GET", "/api/appeals/duplicates?lat=abc&lng=1", "", bearer(p.agent)).status, 400);
+  EXPECT_EQ(http("GET", "/api/appeals/duplicates?category_id=-3", "", bearer(p.agent)).status, 400);
+  // Nothing typed yet: an empty answer.
+  auto empty = http("GET", "/api/appeals/duplicates", "", bearer(p.agent));
+  ASSERT_EQ(empty.status, 200);
+  EXPECT_TRUE(empty.json()["items"].empty());
+}
+
+TEST(AppealSearch, FullTextInContentAndReplyWithinScope) {
+  const auto& p = people();
+  auto tanshan = create(new_appeal("坛山街道榴园小区电梯频繁故障，老人上下楼十分困难，请协调维修。"));
+  auto gushao_body = new_appeal("古邵镇榴园村电梯井旁堆放杂物，存在消防隐患，请尽快清理。");
+  gushao_body["region_id"] = p.gushao_town;
+  auto gushao = create(gushao_body);
+  const auto t_id = tanshan["id"].get<std::int64_t>(), g_id = gushao["id"].get<std::int64_t>();
+  // Three or more characters: the trigram index; two: a scan; several terms: all must match.
+  auto hits = listed(p.dispatcher, "q=" + url_encode("榴园小区"));
+  EXPECT_TRUE(hits.count(t_id));
+  EXPECT_FALSE(hits.count(g_id));
+  hits = listed(p.dispatcher, "q=" + url_encode("榴园"));
+  EXPECT_TRUE(hits.count(t_id) && hits.count(g_id));
+  hits = listed(p.dispatcher, "q=" + url_encode("榴园 消防隐患"));
+  EXPECT_FALSE(hits.count(t_id));
+  EXPECT_TRUE(hits.count(g_id));
+  hits = listed(p.dispatcher, "q=" + url_encode("榴园　电梯"));  // ideographic space
+  EXPECT_TRUE(hits.count(t_id) && hits.count(g_id));
+  // Scope holds in search: the Tanshan town handler finds only Tanshan's case.
+  hits = listed(p.tanshan, "q=" + url_encode("榴园"));
+  EXPECT_TRUE(hits.count(t_id));
+  EXPECT_FALSE(hits.count(g_id));
+  // The reply is searched too, once written.
+  ASSERT_EQ(act(p.agent, g_id, "answer", {{"text", "已联系榴园村委会组织清运杂物。"}}).status, 200);
+  hits = listed(p.dispatcher, "q=" + url_encode("村委会组织清运"));
+  EXPECT_TRUE(hits.count(g_id));
+  // LIKE wildcards and FTS syntax are literal text, not operators.
+  EXPECT_TRUE(listed(p.dispatcher, "q=" + url_encode("%%%")).empty());
+  EXPECT_TRUE(listed(p.dispatcher, "q=" + url_encode("\"榴园\" OR 电梯*")).empty());
+  // Bad search input → 400 naming q.
+  for (const std::string& bad : {url_encode("榴"), url_encode(std::string(120, 'x')), std::string("%FF%FE%FD")}) {
+    auto r = http("GET", "/api/appeals?q=" + bad, "", bearer(p.dispatcher));
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+  }
+}
+
+TEST(AppealSearch, FiltersSortAndNames) {
+  const auto& p = people();
+  auto body = new_appeal("坛山街道东风路噪音扰民，夜间施工影响休息，请查处。");
+  body["type"] = "complaint";
+  body["channel"] = "wechat";
+  body["urgency"] = "urgent";
+  auto a = create(body);
+  const auto id = a["id"].get<std::int64_t>();
+  EXPECT_TRUE(listed(p.dispatcher, "type=complaint&channel=wechat&urgency=urgent").count(id));
+  EXPECT_FALSE(listed(p.dispatcher, "type=consult&channel=wechat").count(id));
+  // Category filter takes the subtree: the top-level category holds the leaf.
+  auto top = id_where("/api/appeals/categories", "name", "城乡建设");
+  EXPECT_TRUE(listed(p.dispatcher, "type=complaint&category_id=" + std::to_string(top)).count(id));
+  auto item = http("GET", "/api/appeals?size=1&type=complaint&channel=wechat&urgency=urgent", "", bearer(p.dispatcher))
+                  .json()["items"][0];
+  EXPECT_EQ(item["id"], id);
+  EXPECT_EQ(item["category_name"], "路灯不亮");
+  EXPECT_FALSE(item["region_name"].get<std::string>().empty());
+  // Supervised filter.
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_department_id", p.housing_dept}}).status, 200);
+  EXPECT_EQ(
+      http("GET", "/api/appeals?size=1&lead_department_id=" + std::to_string(p.housing_dept), "", bearer(p.dispatcher))
+          .json()["items"][0]["lead_unit_name"]
+          .get<std::string>()
+          .empty(),
+      false);
+  EXPECT_FALSE(listed(p.dispatcher, "supervised=true").count(id));
+  ASSERT_EQ(act(p.leader, id, "supervise", {{"level", "district"}, {"due_date", "2026-12-31"}}).status, 200);
+  EXPECT_TRUE(listed(p.dispatcher, "supervised=true").count(id));
+  // Sorting: oldest first is the reverse of newest first.
+  auto newest = http("GET", "/api/appeals?size=5", "", bearer(p.dispatcher)).json()["items"];
+  auto oldest = http("GET", "/api/appeals?size=5&sort=created_at", "", bearer(p.dispatcher)).json()["items"];
+  ASSERT_EQ(newest.size(), 5u);
+  EXPECT_GT(newest[0]["id"].get<std::int64_t>(), newest[4]["id"].get<std::int64_t>());
+  EXPECT_LT(oldest[0]["id"].get<std::int64_t>(), oldest[4]["id"].get<std::int64_t>());
+  auto due =
+      http("GET", "/api/appeals?size=20&sort=handle_due_at&state=dispatched", "", bearer(p.dispatcher)).json()["items"];
+  for (std::size_t i = 1; i < due.size(); ++i) {
+    if (due[i]["handle_due_at"].is_number() && due[i - 1]["handle_due_at"].is_number()) {
+      EXPECT_LE(due[i - 1]["handle_due_at"].get<std::int64_t>(), due[i]["handle_due_at"].get<std::int64_t>());
+    }
+  }
+  // Bad filters → 400.
+  for (const char* bad : {"type=fax", "sort=content", "overdue=maybe", "size=101", "satisfaction=happy"})
+    EXPECT_EQ(http("GET", std::string("/api/appeals?") + bad, "", bearer(p.dispatcher)).status, 400) << bad;
+}
+
+TEST(AppealSettings, AdminsChangeThemValidatedAndAudited) {
+  const auto& p = people();
+  auto admin = login("admin");
+  auto s = http("GET", "/api/appeals/settings", "", bearer(p.agent));
+  ASSERT_EQ(s.status, 200);
+  EXPECT_EQ(s.json()["duplicate_days"], 30);
+  // Only appeals:config may change them.
+  EXPECT_EQ(http("PUT", "/api/appeals/settings", R"({"duplicate_days": 20})", bearer(p.dispatcher)).status, 403);
+  auto bad = http("PUT", "/api/appeals/settings", R"({"duplicate_days": 0, "rank_weight_solved": 0.9})", bearer(admin));
+  ASSERT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["errors"].size(), 2u);
+  auto ok = http("PUT", "/api/appeals/settings", R"({"duplicate_radius_m": 250})", bearer(admin));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(http("GET", "/api/appeals/settings", "", bearer(p.agent)).json()["duplicate_radius_m"], 250.0);
+  ASSERT_EQ(http("PUT", "/api/appeals/settings", R"({"duplicate_radius_m": 200})", bearer(admin)).status, 200);
+  auto log = http("GET", "/api/audit/operations?size=5", "", bearer(admin)).json();
+  bool audited = false;
+  for (const auto& e : log["items"]) audited = audited || e.value("entity", "") == "appeal_settings";
+  EXPECT_TRUE(audited) << log.dump();
+}
+
+TEST(AppealHandlingTime, ReplyRecordsWorkingDaysSinceDispatch) {
+  const auto& p = people();
+  auto id = create(new_appeal())["id"].get<std::int64_t>();
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 200);
+  ASSERT_EQ(act(p.tanshan, id, "sign").status, 200);
+  auto r = act(p.tanshan, id, "reply", {{"text", "已修复。"}, {"result", "solved"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto c = r.json();
+  ASSERT_TRUE(c["handle_days"].is_number()) << c.dump();
+  // Replied seconds after dispatch: a tiny fraction of a working day (0 outside office hours).
+  EXPECT_GE(c["handle_days"].get<double>(), 0.0);
+  EXPECT_LT(c["handle_days"].get<double>(), 0.01);
+  EXPECT_EQ(c["town_id"], p.tanshan_town);
 }
 
 }  // namespace

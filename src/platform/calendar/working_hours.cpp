@@ -20,8 +20,7 @@ constexpr std::int64_t kMsPerMinute = 60'000;
 constexpr std::int64_t kMsPerDay = 86'400'000;
 
 Error office_hours_invalid(std::string_view spec, const std::string& zh, const std::string& en) {
-  return Error::invalid("office-hours-invalid",
-                        "办公时间 \"" + std::string(spec) + "\" 无效：" + zh,
+  return Error::invalid("office-hours-invalid", "办公时间 \"" + std::string(spec) + "\" 无效：" + zh,
                         "office hours \"" + std::string(spec) + "\" are invalid: " + en);
 }
 
@@ -29,8 +28,7 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // "HH:MM" -> minutes after midnight, or -1. 24:00 is accepted here; the caller decides.
 int parse_clock(std::string_view text) {
-  if (text.size() != 5 || !digit(text[0]) || !digit(text[1]) || text[2] != ':' ||
-      !digit(text[3]) || !digit(text[4])) {
+  if (text.size() != 5 || !digit(text[0]) || !digit(text[1]) || text[2] != ':' || !digit(text[3]) || !digit(text[4])) {
     return -1;
   }
   const int hour = (text[0] - '0') * 10 + (text[1] - '0');
@@ -63,8 +61,7 @@ OfficeHours OfficeHours::parse(std::string_view spec) {
     const std::string_view item = trim(rest.substr(0, comma));
     const auto dash = item.find('-');
     if (item.empty() || dash == std::string_view::npos) {
-      throw office_hours_invalid(spec, "应为 HH:MM-HH:MM[,HH:MM-HH:MM…]",
-                                 "expected HH:MM-HH:MM[,HH:MM-HH:MM...]");
+      throw office_hours_invalid(spec, "应为 HH:MM-HH:MM[,HH:MM-HH:MM…]", "expected HH:MM-HH:MM[,HH:MM-HH:MM...]");
     }
     const int start = parse_clock(item.substr(0, dash));
     const int end = parse_clock(item.substr(dash + 1));
@@ -107,23 +104,20 @@ std::string OfficeHours::to_string() const {
 }
 
 year_month_day local_date_of(std::int64_t epoch_ms) {
-  const std::int64_t local_ms =
-      epoch_ms + std::chrono::duration_cast<milliseconds>(kShanghaiUtcOffset).count();
+  const std::int64_t local_ms = epoch_ms + std::chrono::duration_cast<milliseconds>(kShanghaiUtcOffset).count();
   return year_month_day{sys_days{days{floor_div(local_ms, kMsPerDay)}}};
 }
 
-std::int64_t deadline_after_working_hours(std::int64_t start_epoch_ms, minutes duration,
-                                          const Calendar& calendar,
+std::int64_t deadline_after_working_hours(std::int64_t start_epoch_ms, minutes duration, const Calendar& calendar,
                                           const OfficeHours& office_hours) {
   if (duration < minutes{0}) {
     throw Error::invalid("calendar-argument-invalid", "办理时长不能为负数",
                          "the working-time duration must not be negative");
   }
-  const std::int64_t offset_ms =
-      std::chrono::duration_cast<milliseconds>(kShanghaiUtcOffset).count();
+  const std::int64_t offset_ms = std::chrono::duration_cast<milliseconds>(kShanghaiUtcOffset).count();
   const std::int64_t local_ms = start_epoch_ms + offset_ms;
   std::int64_t day = floor_div(local_ms, kMsPerDay);  // local days since 1970-01-01
-  std::int64_t from = local_ms - day * kMsPerDay;      // ms after local midnight on `day`
+  std::int64_t from = local_ms - day * kMsPerDay;     // ms after local midnight on `day`
   std::int64_t remaining = duration.count() * kMsPerMinute;
 
   // Walks day by day; the calendar throws "calendar-out-of-range" once the walk leaves the
@@ -144,10 +138,26 @@ std::int64_t deadline_after_working_hours(std::int64_t start_epoch_ms, minutes d
   }
 }
 
+milliseconds working_time_between(std::int64_t start_epoch_ms, std::int64_t end_epoch_ms, const Calendar& calendar,
+                                  const OfficeHours& office_hours) {
+  if (end_epoch_ms <= start_epoch_ms) return milliseconds{0};
+  const std::int64_t offset_ms = std::chrono::duration_cast<milliseconds>(kShanghaiUtcOffset).count();
+  const std::int64_t start = start_epoch_ms + offset_ms, end = end_epoch_ms + offset_ms;  // local ms
+  std::int64_t total = 0;
+  for (std::int64_t day = floor_div(start, kMsPerDay); day * kMsPerDay < end; ++day) {
+    if (!calendar.is_working_day(year_month_day{sys_days{days{day}}})) continue;
+    for (const auto& period : office_hours.periods()) {
+      const std::int64_t begin = std::max(day * kMsPerDay + period.start.count() * kMsPerMinute, start);
+      const std::int64_t stop = std::min(day * kMsPerDay + period.end.count() * kMsPerMinute, end);
+      if (stop > begin) total += stop - begin;
+    }
+  }
+  return milliseconds{total};
+}
+
 year_month_day parse_date(std::string_view text) {
   auto fail = [&]() {
-    return Error::invalid("date-invalid",
-                          "日期 \"" + std::string(text) + "\" 无效，应为 YYYY-MM-DD",
+    return Error::invalid("date-invalid", "日期 \"" + std::string(text) + "\" 无效，应为 YYYY-MM-DD",
                           "date \"" + std::string(text) + "\" is invalid; expected YYYY-MM-DD");
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') throw fail();
@@ -160,8 +170,7 @@ year_month_day parse_date(std::string_view text) {
     return value;
   };
   const int y = number(0, 4);
-  const year_month_day date{std::chrono::year{y},
-                            std::chrono::month{static_cast<unsigned>(number(5, 2))},
+  const year_month_day date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(number(5, 2))},
                             std::chrono::day{static_cast<unsigned>(number(8, 2))}};
   if (y < 1 || !date.ok()) throw fail();
   return date;
@@ -169,8 +178,8 @@ year_month_day parse_date(std::string_view text) {
 
 std::string format_date(year_month_day date) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
   return buf;
 }
 

@@ -60,10 +60,14 @@ std::chrono::year_month_day local_date_of(std::int64_t epoch_ms);
 // the next office period.
 // Throws Error::invalid("calendar-argument-invalid") if duration < 0, and
 // "calendar-out-of-range" if the count reaches a date outside the calendar's shipped years.
-std::int64_t deadline_after_working_hours(std::int64_t start_epoch_ms,
-                                          std::chrono::minutes duration,
-                                          const Calendar& calendar,
-                                          const OfficeHours& office_hours);
+std::int64_t deadline_after_working_hours(std::int64_t start_epoch_ms, std::chrono::minutes duration,
+                                          const Calendar& calendar, const OfficeHours& office_hours);
+
+// The office time on working days of `calendar` between two instants: 0 if end <= start. The
+// inverse of deadline_after_working_hours: working_time_between(s, deadline_after(s, d)) == d.
+// Throws Error::invalid("calendar-out-of-range") if a date in between is outside the calendar.
+std::chrono::milliseconds working_time_between(std::int64_t start_epoch_ms, std::int64_t end_epoch_ms,
+                                               const Calendar& calendar, const OfficeHours& office_hours);
 
 // Strict "YYYY-MM-DD" (exactly ten characters, a real date in years 0001-9999). Throws
 // Error::invalid("date-invalid") otherwise; "2026-2-1", "2026-02-30" and " 2026-02-01" fail.

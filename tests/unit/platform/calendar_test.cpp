@@ -510,6 +510,32 @@ TEST(WorkingHours, RespectsAdjustments) {
             "2026-10-08T01:30:00Z");
 }
 
+TEST(WorkingHours, TimeBetweenCountsOnlyOfficeTimeOnWorkingDays) {
+  const auto hours = OfficeHours::parse("09:00-12:00,13:30-17:30");
+  // Tuesday 10:00 → Wednesday 10:00 local: one working day of 7 h.
+  EXPECT_EQ(working_time_between(utc_ms("2026-09-29T02:00:00Z"), utc_ms("2026-09-30T02:00:00Z"), national(), hours),
+            7h);
+  // Lunch does not count: 11:00 → 14:00 is 1 h + 30 min.
+  EXPECT_EQ(working_time_between(utc_ms("2026-09-29T03:00:00Z"), utc_ms("2026-09-29T06:00:00Z"), national(), hours),
+            90min);
+  // Over the National Day week: Wednesday 2026-09-30 16:30 → Thursday 2026-10-08 09:30 is 1 h + 30 min.
+  EXPECT_EQ(working_time_between(utc_ms("2026-09-30T08:30:00Z"), utc_ms("2026-10-08T01:30:00Z"), national(), hours),
+            90min);
+  // Nothing at all, or backwards.
+  EXPECT_EQ(working_time_between(utc_ms("2026-10-03T02:00:00Z"), utc_ms("2026-10-04T02:00:00Z"), national(), hours),
+            0ms);
+  EXPECT_EQ(working_time_between(utc_ms("2026-09-30T02:00:00Z"), utc_ms("2026-09-29T02:00:00Z"), national(), hours),
+            0ms);
+  // The inverse of deadline_after_working_hours, for every vector.
+  for (const auto& row : read_csv(data_dir() / "deadlines.csv")) {
+    SCOPED_TRACE(row.where);
+    const auto start = utc_ms(row.cells[0]);
+    const std::chrono::minutes d{std::stoi(row.cells[1])};
+    EXPECT_EQ(working_time_between(start, deadline_after_working_hours(start, d, national(), hours), national(), hours),
+              d);
+  }
+}
+
 TEST(WorkingHours, RejectsNegativeDurationAndLeavingTheRange) {
   const auto hours = OfficeHours::parse("09:00-12:00,13:30-17:30");
   expect_error("calendar-argument-invalid", [&] {

@@ -1,0 +1,55 @@
+// A WHERE clause built one filter at a time, with its parameters bound in order: for lists
+// whose filters are all optional. Writing only the conditions that apply (instead of
+// "(:x = '' OR col = :x)" for each) lets both planners pick the index the filter needs.
+//
+//   Where w;
+//   w.add(scope_sql);                              // trusted SQL, no parameter
+//   if (state) w.add("a.state = ?", *state);       // one '?' per value, in order
+//   if (from) w.add("a.created_at >= ?", *from);
+//   auto prep = (sql.prepare << "SELECT … FROM appeals a" + w.sql() + " ORDER BY …");
+//   w.bind(prep);
+//
+// Conditions are joined with AND; every '?' in a condition is a placeholder (so a condition
+// must not carry '?' in a literal) and becomes a named placeholder (:w1, :w2, …). Values are
+// copied into the object, which must outlive the statement's execution.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <deque>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ecity::platform {
+
+class Where {
+ public:
+  using Value = std::variant<long long, double, std::string>;
+
+  template <typename... V>
+  void add(const std::string& condition, V... values) {
+    std::vector<Value> vs{Value(convert(values))...};
+    add_values(condition, vs);
+  }
+  bool empty() const { return conditions_.empty(); }
+  // " WHERE c1 AND c2 …", or "" when there is no condition.
+  std::string sql() const;
+  // Binds every value, in the order the conditions were added.
+  void bind(soci::details::prepare_temp_type& prep);
+
+ private:
+  static long long convert(long long v) { return v; }
+  static long long convert(long v) { return v; }
+  static long long convert(int v) { return v; }
+  static double convert(double v) { return v; }
+  static std::string convert(std::string v) { return v; }
+  static std::string convert(const char* v) { return v; }
+  void add_values(const std::string& condition, const std::vector<Value>& values);
+
+  std::vector<std::string> conditions_;
+  std::deque<Value> values_;  // stable addresses for soci::use
+  int next_ = 0;
+};
+
+}  // namespace ecity::platform
