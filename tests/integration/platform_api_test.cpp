@@ -387,6 +387,28 @@ TEST(Org, DemoDistrictTreeAndLocate) {
   EXPECT_EQ(http("GET", "/api/org/locate?lng=1e999&lat=34", "", bearer(admin())).status, 400);
 }
 
+TEST(Org, MapIsAFeatureCollectionOfVisibleRegions) {
+  auto all = http("GET", "/api/org/map?level=town", "", bearer(admin()));
+  ASSERT_EQ(all.status, 200) << all.body;
+  auto fc = all.json();
+  EXPECT_EQ(fc["type"], "FeatureCollection");
+  std::set<std::string> names;
+  for (const auto& f : fc["features"]) {
+    EXPECT_EQ(f["type"], "Feature");
+    EXPECT_EQ(f["properties"]["level"], "town");
+    EXPECT_TRUE(f["geometry"]["type"] == "Polygon" || f["geometry"]["type"] == "MultiPolygon");
+    names.insert(f["properties"]["name"]);
+  }
+  EXPECT_EQ(names.size(), 7u);
+  // A town's handler sees its own town only.
+  auto own = http("GET", "/api/org/map?level=town", "", bearer(login("tanshan"))).json();
+  ASSERT_EQ(own["features"].size(), 1u);
+  EXPECT_EQ(own["features"][0]["properties"]["name"], "坛山街道");
+  EXPECT_GT(http("GET", "/api/org/map?level=grid", "", bearer(admin())).json()["features"].size(), 50u);
+  EXPECT_EQ(http("GET", "/api/org/map?level=planet", "", bearer(admin())).status, 400);
+  EXPECT_EQ(http("GET", "/api/org/map", "").status, 401);
+}
+
 TEST(Org, DepartmentsCreateMoveDelete) {
   auto a = http("POST", "/api/org/departments", R"({"code":"T-A","name":"测试部门A"})", bearer(admin()));
   ASSERT_EQ(a.status, 201) << a.body;

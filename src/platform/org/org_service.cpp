@@ -86,6 +86,33 @@ nlohmann::json OrgService::list_regions(const Principal& who) {
   return {{"items", items}};
 }
 
+nlohmann::json OrgService::map(const Principal& who, const std::string& level) {
+  if (level != "district" && level != "town" && level != "village" && level != "grid")
+    throw Error::invalid("validation", "参数 level 应为 district、town、village 或 grid",
+                         "level must be district, town, village or grid")
+        .with("errors", nlohmann::json::array({{{"field", "level"}, {"message", "取值无效"}}}));
+  nlohmann::json features = nlohmann::json::array();
+  db_.read([&](soci::session& sql) {
+    std::string l = level;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, parent_id, code, name, path, geometry FROM regions "
+                        "WHERE level = :l AND geometry IS NOT NULL ORDER BY path",
+         soci::use(l));
+    for (const auto& r : rows) {
+      if (!region_visible(who, get_str(r, 4))) continue;
+      features.push_back({{"type", "Feature"},
+                          {"properties",
+                           {{"id", get_i64(r, 0)},
+                            {"parent_id", nullable(opt_i64(r, 1))},
+                            {"code", get_str(r, 2)},
+                            {"name", get_str(r, 3)},
+                            {"level", level}}},
+                          {"geometry", nlohmann::json::parse(get_str(r, 5), nullptr, false)}});
+    }
+  });
+  return {{"type", "FeatureCollection"}, {"features", features}};
+}
+
 nlohmann::json OrgService::get_region(const Principal& who, std::int64_t id) {
   return db_.read([&](soci::session& sql) {
     long long i = id;

@@ -30,6 +30,10 @@ class OrgService {
   nlohmann::json list_regions(const Principal& who);
   // One region with its geometry. Throws Error not_found / forbidden.
   nlohmann::json get_region(const Principal& who, std::int64_t id);
+  // The regions of one level the caller may see, with geometry, as a GeoJSON FeatureCollection
+  // (properties id, code, name, level, parent_id): the map the console draws. Throws Error
+  // invalid for an unknown level.
+  nlohmann::json map(const Principal& who, const std::string& level);
   nlohmann::json locate(double lng, double lat) const;
   // Imports a GeoJSON FeatureCollection (properties code, name, level, parent_code):
   // inserts new codes, updates existing ones, in one transaction. Returns the count.

@@ -16,7 +16,8 @@ double coordinate(const Request& req, const std::string& key, double min, double
   char* end = nullptr;
   double x = std::strtod(v->c_str(), &end);
   if (end != v->c_str() + v->size() || !std::isfinite(x) || x < min || x > max)
-    throw Error::invalid("validation", "参数 " + key + " 应为有效坐标", "query parameter " + key + " must be a valid coordinate")
+    throw Error::invalid("validation", "参数 " + key + " 应为有效坐标",
+                         "query parameter " + key + " must be a valid coordinate")
         .with("errors", nlohmann::json::array({{{"field", key}, {"message", "坐标无效"}}}));
   return x;
 }
@@ -27,7 +28,14 @@ void add_org_routes(Runtime& rt) {
   r.add({"GET", "/api/org/regions", "org:read", true, "org", "Regions (district, towns, villages, grids)",
          [&rt](const Request&, const Principal* who) { return Response::json(200, rt.org.list_regions(*who)); }});
   r.add({"GET", "/api/org/regions/{id}", "org:read", true, "org", "One region with its GeoJSON geometry",
-         [&rt](const Request& req, const Principal* who) { return Response::json(200, rt.org.get_region(*who, req.id_param())); }});
+         [&rt](const Request& req, const Principal* who) {
+           return Response::json(200, rt.org.get_region(*who, req.id_param()));
+         }});
+  r.add({"GET", "/api/org/map", "org:read", true, "org",
+         "The regions of one level (level=town by default) as a GeoJSON FeatureCollection, for maps",
+         [&rt](const Request& req, const Principal* who) {
+           return Response::json(200, rt.org.map(*who, req.q("level").value_or("town")));
+         }});
   r.add({"GET", "/api/org/locate", "org:read", true, "org", "The town, village and grid containing a point (WGS84)",
          [&rt](const Request& req, const Principal*) {
            double lng = coordinate(req, "lng", -180, 180);
@@ -42,7 +50,8 @@ void add_org_routes(Runtime& rt) {
          }});
   r.add({"PUT", "/api/org/departments/{id}", "org:write", true, "org", "Update a department",
          [&rt](const Request& req, const Principal* who) {
-           return Response::json(200, rt.org.update_department(*who, actor_of(req, who), req.id_param(), req.json_object()));
+           return Response::json(200,
+                                 rt.org.update_department(*who, actor_of(req, who), req.id_param(), req.json_object()));
          }});
   r.add({"DELETE", "/api/org/departments/{id}", "org:write", true, "org", "Delete an empty department",
          [&rt](const Request& req, const Principal* who) {
