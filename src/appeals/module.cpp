@@ -17,6 +17,7 @@ std::vector<platform::PermissionInfo> AppealsModule::permissions() const {
       {"appeals:callback", "回访", "Call back callers"},
       {"appeals:supervise", "督办、催办", "Supervise and remind"},
       {"appeals:config", "管理诉求分类、时限和派单目录", "Manage the appeal catalogue, time limits and routing"},
+      {"appeals:stats", "查看诉求统计、排名与导出", "View appeal statistics, rankings and exports"},
   };
 }
 
@@ -26,10 +27,11 @@ std::vector<platform::RoleGrant> AppealsModule::role_grants() const {
       {"dispatcher",
        "派单审核员",
        "all",
-       {"appeals:read", "appeals:intake", "appeals:dispatch", "appeals:callback", "appeals:supervise", "org:read"}},
-      {"leader", "", "", {"appeals:read", "appeals:supervise"}},
-      {"dept_admin", "", "", {"appeals:read", "appeals:handle"}},
-      {"town_admin", "", "", {"appeals:read", "appeals:handle"}},
+       {"appeals:read", "appeals:intake", "appeals:dispatch", "appeals:callback", "appeals:supervise", "appeals:stats",
+        "org:read"}},
+      {"leader", "", "", {"appeals:read", "appeals:supervise", "appeals:stats"}},
+      {"dept_admin", "", "", {"appeals:read", "appeals:handle", "appeals:stats"}},
+      {"town_admin", "", "", {"appeals:read", "appeals:handle", "appeals:stats"}},
       {"staff", "", "", {"appeals:read", "appeals:handle"}},
       {"grid_worker", "", "", {"appeals:read", "appeals:handle"}},
   };

@@ -19,6 +19,8 @@ class AppealsModule : public platform::Module {
   std::string name() const override { return "appeals"; }
   std::vector<platform::PermissionInfo> permissions() const override;
   std::vector<platform::RoleGrant> role_grants() const override;
+  // .2: appeals:stats for the centre, leaders and unit administrators.
+  std::string grants_key() const override { return "appeals.2"; }
   void prepare(platform::Runtime& rt) override;
   void register_routes(platform::Runtime& rt) override;
   void stop() override;

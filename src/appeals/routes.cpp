@@ -1,10 +1,14 @@
 // HTTP ↔ appeals service: request shapes in, JSON views out. No rules here.
 #include "appeals/module.h"
 
+#include "platform/audit/export.h"
 #include "platform/auth/masking.h"
+#include "platform/calendar/working_hours.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
 #include "platform/runtime.h"
+
+#include <fmt/format.h>
 
 #include <cmath>
 
@@ -288,6 +292,167 @@ nlohmann::json options() {
   return out;
 }
 
+// ---- statistics: one definition of each column serves the JSON and the exports alike.
+
+struct Column {
+  const char* key;     // JSON field
+  const char* header;  // export header (Chinese)
+  int decimals;        // 0: a count; 1: a percentage; 2: days
+};
+const Column kStatsColumns[] = {
+    {"received", "受理量", 0},
+    {"dispatched", "派单量", 0},
+    {"direct", "直接答复", 0},
+    {"signed", "签收量", 0},
+    {"sign_on_time_rate", "按时签收率(%)", 1},
+    {"closed", "办结量", 0},
+    {"closed_rate", "办结率(%)", 1},
+    {"closed_on_time_rate", "按时办结率(%)", 1},
+    {"overdue", "超期量", 0},
+    {"callbacks", "回访量", 0},
+    {"reached", "回访接通", 0},
+    {"satisfaction_rate", "满意率(%)", 1},
+    {"solved_rate", "解决率(%)", 1},
+    {"reopen_rate", "重办率(%)", 1},
+    {"repeat_rate", "重复诉求率(%)", 1},
+    {"avg_handle_days", "平均办理时长(工作日)", 2},
+};
+
+// A rate as the screen shows it: a percentage rounded to one decimal.
+std::optional<double> percent(std::optional<double> r) {
+  if (!r) return std::nullopt;
+  return std::round(*r * 1000.0) / 10.0;
+}
+
+std::vector<std::optional<double>> stats_values(const Counters& c) {
+  const auto r = rates_of(c);
+  auto n = [](std::int64_t v) { return std::optional<double>(static_cast<double>(v)); };
+  std::optional<double> days;
+  if (r.avg_handle_days) days = std::round(*r.avg_handle_days * 100.0) / 100.0;
+  return {n(c.received),
+          n(c.dispatched),
+          n(c.direct),
+          n(c.signed_in),
+          percent(r.sign_on_time),
+          n(c.closed),
+          percent(r.closed),
+          percent(r.closed_on_time),
+          n(c.overdue),
+          n(c.callbacks),
+          n(c.reached),
+          percent(r.satisfaction),
+          percent(r.solved),
+          percent(r.reopen),
+          percent(r.repeat),
+          days};
+}
+
+std::string cell_text(std::optional<double> v, int decimals) {
+  if (!v) return "—";
+  return fmt::format("{:.{}f}", *v, decimals);
+}
+
+nlohmann::json stats_json(const Counters& c) {
+  nlohmann::json j = nlohmann::json::object();
+  const auto values = stats_values(c);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto& col = kStatsColumns[i];
+    if (!values[i]) {
+      j[col.key] = nullptr;
+    } else if (col.decimals == 0) {
+      j[col.key] = static_cast<std::int64_t>(*values[i]);
+    } else {
+      j[col.key] = *values[i];
+    }
+  }
+  return j;
+}
+
+const char* group_header(StatsGroup g) {
+  switch (g) {
+    case StatsGroup::kUnit:
+      return "承办单位";
+    case StatsGroup::kRegion:
+      return "镇街";
+    case StatsGroup::kCategory:
+      return "诉求分类";
+    case StatsGroup::kChannel:
+      return "渠道";
+    case StatsGroup::kType:
+      return "诉求类型";
+    case StatsGroup::kDay:
+      return "日期";
+    case StatsGroup::kWeek:
+      return "周";
+    case StatsGroup::kMonth:
+      return "月份";
+  }
+  return "";
+}
+
+platform::Table stats_export(const StatsTable& t) {
+  platform::Table out;
+  out.header.push_back(group_header(t.group));
+  out.numeric.push_back(false);
+  for (const auto& col : kStatsColumns) {
+    out.header.push_back(col.header);
+    out.numeric.push_back(true);
+  }
+  auto line = [&](const std::string& label, const Counters& c) {
+    std::vector<std::string> cells{label};
+    const auto values = stats_values(c);
+    for (std::size_t i = 0; i < values.size(); ++i) cells.push_back(cell_text(values[i], kStatsColumns[i].decimals));
+    out.rows.push_back(std::move(cells));
+  };
+  for (const auto& row : t.rows) line(row.label, row.c);
+  line("合计", t.total);
+  return out;
+}
+
+// from/to (local dates, both included; default: this month up to today) and filters.
+StatsFilter stats_filter(const Request& req) {
+  auto date = [&](const char* key) -> std::optional<std::chrono::year_month_day> {
+    auto v = req.q(key);
+    if (!v || v->empty()) return std::nullopt;
+    try {
+      return platform::parse_date(*v);
+    } catch (const Error&) {
+      throw Error::invalid("validation", std::string("参数 ") + key + " 应为 YYYY-MM-DD 格式的日期",
+                           std::string("query parameter ") + key + " must be a date YYYY-MM-DD")
+          .with("errors", nlohmann::json::array({{{"field", key}, {"message", "日期无效"}}}));
+    }
+  };
+  const auto today = platform::local_date_of(platform::now_ms());
+  const auto from = date("from").value_or(today.year() / today.month() / std::chrono::day{1});
+  const auto to = date("to").value_or(today);
+  const auto span = (std::chrono::sys_days(to) - std::chrono::sys_days(from)).count();
+  if (span < 0)
+    throw Error::invalid("validation", "结束日期不能早于开始日期", "to is before from")
+        .with("errors", nlohmann::json::array({{{"field", "to"}, {"message", "早于开始日期"}}}));
+  if (span > 1100)
+    throw Error::invalid("validation", "统计区间最长 3 年", "the period may span at most 3 years")
+        .with("errors", nlohmann::json::array({{{"field", "to"}, {"message", "区间过长"}}}));
+  auto midnight = [](std::chrono::year_month_day d) {
+    const auto t = std::chrono::sys_days(d) - platform::kShanghaiUtcOffset;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  };
+  StatsFilter f;
+  f.from = midnight(from);
+  f.to = midnight(std::chrono::year_month_day(std::chrono::sys_days(to) + std::chrono::days{1}));
+  f.region_id = id_query(req, "region_id");
+  f.category_id = id_query(req, "category_id");
+  f.channel = enum_query<Channel>(req, "channel");
+  f.type = enum_query<AppealType>(req, "type");
+  return f;
+}
+
+nlohmann::json period_json(const StatsFilter& f) {
+  return {{"from", platform::format_date(platform::local_date_of(f.from))},
+          {"to", platform::format_date(platform::local_date_of(f.to - 1))}};
+}
+
+bool wants_file(const Request& req) { return req.q("format").has_value(); }
+
 }  // namespace
 
 void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
@@ -403,6 +568,98 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
          [&service](const Request& req, const Principal* who) {
            return Response::json(
                200, to_json(service.update_settings(*who, platform::actor_of(req, who), req.json_object())));
+         }});
+  r.add({"GET", "/api/appeals/stats", "appeals:stats", true, "appeals",
+         "Statistics of the appeals received in a period (from, to: YYYY-MM-DD; group: unit, region, category, "
+         "channel, type, day, week, month; region_id, category_id, channel, type; format=csv|xlsx for a file)",
+         [&service](const Request& req, const Principal* who) {
+           auto group = parse_stats_group(req.q("group").value_or("unit"));
+           if (!group)
+             throw Error::invalid("validation",
+                                  "参数 group 无效，可选：unit, region, category, channel, type, day, week, month",
+                                  "invalid group")
+                 .with("errors", nlohmann::json::array({{{"field", "group"}, {"message", "取值无效"}}}));
+           const auto f = stats_filter(req);
+           if (*group == StatsGroup::kDay && f.to - f.from > 367LL * 86'400'000)
+             throw Error::invalid("validation", "按日统计的区间最长一年", "group=day spans at most one year");
+           const auto t = service.stats(*who, *group, f);
+           if (wants_file(req)) return platform::export_response(req, stats_export(t), "appeal-stats");
+           nlohmann::json rows = nlohmann::json::array();
+           for (const auto& row : t.rows) {
+             auto j = stats_json(row.c);
+             j["key"] = row.key;
+             j["label"] = row.label;
+             rows.push_back(std::move(j));
+           }
+           return Response::json(200, {{"group", req.q("group").value_or("unit")},
+                                       {"period", period_json(f)},
+                                       {"rows", rows},
+                                       {"total", stats_json(t.total)}});
+         }});
+  r.add({"GET", "/api/appeals/ranking", "appeals:stats", true, "appeals",
+         "Lead units ranked on response, solved and satisfaction rates with the configured weights (from, to; "
+         "format=csv|xlsx)",
+         [&service](const Request& req, const Principal* who) {
+           const auto f = stats_filter(req);
+           const auto rows = service.ranking(*who, f);
+           if (wants_file(req)) {
+             platform::Table t{{"名次", "承办单位", "受理量", "响应率(%)", "解决率(%)", "满意率(%)", "综合得分"},
+                               {},
+                               {true, false, true, true, true, true, true}};
+             for (const auto& r : rows)
+               t.rows.push_back({std::to_string(r.rank), r.unit_name, std::to_string(r.received),
+                                 cell_text(percent(r.response_rate), 1), cell_text(percent(r.solved_rate), 1),
+                                 cell_text(percent(r.satisfaction_rate), 1), fmt::format("{:.1f}", r.score * 100)});
+             return platform::export_response(req, t, "appeal-ranking");
+           }
+           nlohmann::json items = nlohmann::json::array();
+           for (const auto& r : rows)
+             items.push_back({{"rank", r.rank},
+                              {"unit", r.unit},
+                              {"unit_name", r.unit_name},
+                              {"received", r.received},
+                              {"response_rate", opt(percent(r.response_rate))},
+                              {"solved_rate", opt(percent(r.solved_rate))},
+                              {"satisfaction_rate", opt(percent(r.satisfaction_rate))},
+                              {"score", std::round(r.score * 1000.0) / 10.0}});
+           const auto w = service.settings();
+           return Response::json(200, {{"period", period_json(f)},
+                                       {"weights",
+                                        {{"response", w.rank_weight_response},
+                                         {"solved", w.rank_weight_solved},
+                                         {"satisfaction", w.rank_weight_satisfaction}}},
+                                       {"items", items}});
+         }});
+  r.add({"GET", "/api/appeals/hotspots", "appeals:stats", true, "appeals",
+         "Per town, the top categories of the period with the previous period's count (from, to, top ≤ 20)",
+         [&service](const Request& req, const Principal* who) {
+           const auto f = stats_filter(req);
+           const auto top = platform::int_query(req, "top").value_or(5);
+           if (top < 1 || top > 20) throw Error::invalid("validation", "top 应为 1–20", "top must be 1–20");
+           const auto towns = service.hot_spots(*who, f, static_cast<int>(top));
+           if (wants_file(req)) {
+             platform::Table t{{"镇街", "诉求分类", "本期", "上期", "变化(%)"}, {}, {false, false, true, true, true}};
+             for (const auto& town : towns)
+               for (const auto& h : town.top)
+                 t.rows.push_back({town.town_name, h.category_name, std::to_string(h.count), std::to_string(h.previous),
+                                   cell_text(percent(h.change), 1)});
+             return platform::export_response(req, t, "appeal-hotspots");
+           }
+           nlohmann::json items = nlohmann::json::array();
+           for (const auto& town : towns) {
+             nlohmann::json cats = nlohmann::json::array();
+             for (const auto& h : town.top)
+               cats.push_back({{"category_id", h.category_id},
+                               {"category_name", h.category_name},
+                               {"count", h.count},
+                               {"previous", h.previous},
+                               {"change", opt(percent(h.change))}});
+             items.push_back({{"town_id", town.town_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(town.town_id)},
+                              {"town_name", town.town_name},
+                              {"total", town.total},
+                              {"top", cats}});
+           }
+           return Response::json(200, {{"period", period_json(f)}, {"items", items}});
          }});
   r.add({"GET", "/api/appeals/{id}", "appeals:read", true, "appeals",
          "One appeal with its timeline and the actions the caller may take",

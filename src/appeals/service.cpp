@@ -333,6 +333,27 @@ Duplicates AppealService::duplicates(const Principal& who, const DuplicateQuery&
   return out;
 }
 
+StatsTable AppealService::stats(const Principal& who, StatsGroup group, const StatsFilter& f) {
+  if (!who.can("appeals:stats")) throw Error::forbidden("无权查看诉求统计", "you may not view appeal statistics");
+  return rt_.db.read([&](soci::session& sql) {
+    return build_table(group, count_appeals(sql, group, f, scope_condition(who)), load_stats_names(sql));
+  });
+}
+
+std::vector<RankRow> AppealService::ranking(const Principal& who, const StatsFilter& f) {
+  return rank_units(stats(who, StatsGroup::kUnit, f), snapshot()->settings);
+}
+
+std::vector<HotTown> AppealService::hot_spots(const Principal& who, const StatsFilter& f, int top) {
+  if (!who.can("appeals:stats")) throw Error::forbidden("无权查看诉求统计", "you may not view appeal statistics");
+  // The previous period: as long as this one, ending where it starts.
+  const auto previous_from = f.from - (f.to - f.from);
+  return rt_.db.read([&](soci::session& sql) {
+    return appeals::hot_spots(count_town_categories(sql, previous_from, f, scope_condition(who)), load_stats_names(sql),
+                              top);
+  });
+}
+
 Settings AppealService::settings() const { return snapshot()->settings; }
 
 Settings AppealService::update_settings(const Principal& who, const platform::Actor& actor,

@@ -102,6 +102,10 @@ class AppealService {
   std::vector<Category> categories();
   // Likely duplicates among the open cases `who` may see (docs/appeals.md, Duplicates).
   Duplicates duplicates(const platform::Principal& who, const DuplicateQuery& q);
+  // Statistics of the cases received in f's period that `who` may see (appeals:stats).
+  StatsTable stats(const platform::Principal& who, StatsGroup group, const StatsFilter& f);
+  std::vector<RankRow> ranking(const platform::Principal& who, const StatsFilter& f);
+  std::vector<HotTown> hot_spots(const platform::Principal& who, const StatsFilter& f, int top);
   Settings settings() const;
   Settings update_settings(const platform::Principal& who, const platform::Actor& actor, const nlohmann::json& changes);
 

@@ -685,6 +685,145 @@ std::vector<Appeal> open_in_box(soci::session& sql, std::int64_t category_id, do
   return open_where(sql, w, limit);
 }
 
+// ---------------------------------------------------------------- statistics
+
+namespace {
+
+// The sums behind every statistic (docs/appeals.md, Statistics), in Counters order.
+constexpr const char* kCounterColumns =
+    "COUNT(*), "
+    "SUM(CASE WHEN a.dispatched_at IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.dispatched_at IS NULL AND a.master_id IS NULL AND a.closed_at IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.signed_at IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.signed_at IS NOT NULL AND a.sign_late = 0 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.closed_at IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.closed_at IS NOT NULL AND a.handle_late = 0 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.sign_late = 1 OR a.handle_late = 1 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.callback_reached IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.callback_reached = 1 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.callback_reached = 1 AND a.satisfaction IN ('satisfied', 'basically_satisfied') "
+    "THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.callback_reached = 1 AND a.callback_solved = 1 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.replied_at IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.reopen_count > 0 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.is_repeat = 1 THEN 1 ELSE 0 END), "
+    "COALESCE(SUM(a.handle_days), 0), "
+    "SUM(CASE WHEN a.handle_days IS NOT NULL THEN 1 ELSE 0 END)";
+
+Counters counters_of(const soci::row& r, std::size_t i) {
+  Counters c;
+  for (auto* field :
+       {&c.received, &c.dispatched, &c.direct, &c.signed_in, &c.signed_on_time, &c.closed, &c.closed_on_time,
+        &c.overdue, &c.callbacks, &c.reached, &c.satisfied, &c.solved, &c.replied, &c.reopened, &c.repeats})
+    *field = platform::get_i64(r, i++);
+  c.handle_days_sum = platform::get_f64(r, i++);
+  c.handle_days_n = platform::get_i64(r, i++);
+  return c;
+}
+
+platform::Where stats_where(soci::session& sql, const StatsFilter& f, const std::string& scope) {
+  platform::Where w;
+  w.add("a.created_at >= ? AND a.created_at < ?", static_cast<long long>(f.from), static_cast<long long>(f.to));
+  w.add(scope);
+  if (f.region_id)
+    w.add("a.region_id IN (SELECT id FROM regions WHERE path LIKE ?)",
+          region_path(sql, *f.region_id).value_or("/none/") + "%");
+  if (f.category_id) {
+    auto category = find_category(sql, *f.category_id);
+    w.add("a.category_id IN (SELECT id FROM appeal_categories WHERE path LIKE ?)",
+          (category ? category->path : std::string("/none/")) + "%");
+  }
+  if (f.channel) w.add("a.channel = ?", std::string(code(*f.channel)));
+  if (f.type) w.add("a.type = ?", std::string(code(*f.type)));
+  return w;
+}
+
+}  // namespace
+
+std::vector<KeyedCounters> count_appeals(soci::session& sql, StatsGroup group, const StatsFilter& f,
+                                         const std::string& scope) {
+  std::string key;
+  bool text = false;
+  switch (group) {
+    case StatsGroup::kUnit:
+      key = "COALESCE(a.lead_department_id, -a.lead_region_id, 0)";
+      break;
+    case StatsGroup::kRegion:
+      key = "COALESCE(a.town_id, 0)";
+      break;
+    case StatsGroup::kCategory:
+      key = "a.category_id";
+      break;
+    case StatsGroup::kChannel:
+      key = "a.channel";
+      text = true;
+      break;
+    case StatsGroup::kType:
+      key = "a.type";
+      text = true;
+      break;
+    case StatsGroup::kDay:
+    case StatsGroup::kWeek:
+    case StatsGroup::kMonth:
+      key = "(a.created_at + 28800000) / 86400000";  // the local (UTC+8) day number
+      break;
+  }
+  auto w = stats_where(sql, f, scope);
+  soci::details::prepare_temp_type prep =
+      (sql.prepare << "SELECT " + key + ", " + kCounterColumns + " FROM appeals a" + w.sql() + " GROUP BY " + key);
+  w.bind(prep);
+  soci::rowset<soci::row> rows(prep);
+  std::vector<KeyedCounters> out;
+  for (const auto& r : rows) {
+    KeyedCounters k;
+    if (text) {
+      k.text_key = get_str(r, 0);
+    } else {
+      k.int_key = get_i64(r, 0);
+    }
+    k.c = counters_of(r, 1);
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+std::vector<TownCategoryCount> count_town_categories(soci::session& sql, std::int64_t previous_from,
+                                                     const StatsFilter& f, const std::string& scope) {
+  StatsFilter both = f;
+  both.from = previous_from;
+  auto w = stats_where(sql, both, scope);
+  long long from = f.from;
+  soci::details::prepare_temp_type prep =
+      (sql.prepare << "SELECT COALESCE(a.town_id, 0), a.category_id, "
+                      "SUM(CASE WHEN a.created_at >= :cur1 THEN 1 ELSE 0 END), "
+                      "SUM(CASE WHEN a.created_at < :cur2 THEN 1 ELSE 0 END) FROM appeals a" +
+                          w.sql() + " GROUP BY COALESCE(a.town_id, 0), a.category_id");
+  prep, soci::use(from), soci::use(from);
+  w.bind(prep);
+  soci::rowset<soci::row> rows(prep);
+  std::vector<TownCategoryCount> out;
+  for (const auto& r : rows) out.push_back({get_i64(r, 0), get_i64(r, 1), get_i64(r, 2), get_i64(r, 3)});
+  return out;
+}
+
+StatsNames load_stats_names(soci::session& sql) {
+  StatsNames n;
+  {
+    soci::rowset<soci::row> rows = sql.prepare << "SELECT id, name FROM departments";
+    for (const auto& r : rows) n.departments[get_i64(r, 0)] = get_str(r, 1);
+  }
+  {
+    soci::rowset<soci::row> rows = sql.prepare << "SELECT id, name FROM regions";
+    for (const auto& r : rows) n.regions[get_i64(r, 0)] = get_str(r, 1);
+  }
+  for (const auto& c : load_categories(sql)) {
+    n.categories[c.id] = c.name;
+    // The path starts with the top-level id: "/3/17/".
+    n.top_category[c.id] = std::stoll(c.path.substr(1, c.path.find('/', 1) - 1));
+  }
+  return n;
+}
+
 std::vector<Appeal> open_with_due_dates(soci::session& sql) {
   std::vector<Appeal> out;
   soci::rowset<soci::row> rows = sql.prepare

@@ -4,6 +4,7 @@
 
 #include "appeals/model.h"
 #include "appeals/sla.h"
+#include "appeals/stats.h"
 
 #include "platform/db/database.h"
 
@@ -102,6 +103,22 @@ struct AppealPage {
 // `scope` is an SQL condition on alias `a` built by the service from the caller (data scope);
 // it contains no user input.
 AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const ListFilter& f, const std::string& scope);
+
+// ---- statistics
+// Cases received in [from, to) (epoch ms) inside `scope`, with optional filters.
+struct StatsFilter {
+  std::int64_t from = 0, to = 0;
+  std::optional<std::int64_t> region_id, category_id;  // subtrees
+  std::optional<Channel> channel;
+  std::optional<AppealType> type;
+};
+// Sums per raw group key (stats.h turns them into rows).
+std::vector<KeyedCounters> count_appeals(soci::session& sql, StatsGroup group, const StatsFilter& f,
+                                         const std::string& scope);
+// Per (town, leaf category): cases in [f.from, f.to) and in [previous_from, f.from).
+std::vector<TownCategoryCount> count_town_categories(soci::session& sql, std::int64_t previous_from,
+                                                     const StatsFilter& f, const std::string& scope);
+StatsNames load_stats_names(soci::session& sql);
 
 // Open cases with a due date, for the warning job.
 std::vector<Appeal> open_with_due_dates(soci::session& sql);

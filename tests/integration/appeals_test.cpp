@@ -629,3 +629,122 @@ TEST(AppealHandlingTime, ReplyRecordsWorkingDaysSinceDispatch) {
 
 }  // namespace
 }  // namespace ecity::test
+
+namespace ecity::test {
+namespace {
+
+// Today's and yesterday's local dates (the statistics period of the cases made now).
+std::string local_date(int days_back) {
+  auto t = std::chrono::system_clock::now() + std::chrono::hours(8) - std::chrono::hours(24 * days_back);
+  auto d = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t));
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+json row_of(const json& stats, const std::string& key) {
+  for (const auto& r : stats["rows"])
+    if (r["key"] == key) return r;
+  return nullptr;
+}
+
+TEST(AppealStats, CountsWhatHappenedToTheCasesWithinScope) {
+  const auto& p = people();
+  // Cases of one channel nobody else uses, so the numbers are this test's own.
+  auto body = new_appeal("坛山街道青檀路人行道地砖松动，雨天踩踏溅水，请修复。");
+  body["channel"] = "leader_mailbox";
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(create(body)["id"].get<std::int64_t>());
+  auto gushao = body;
+  gushao["region_id"] = p.gushao_town;
+  auto g = create(gushao)["id"].get<std::int64_t>();
+  // 0: answered directly. 1: dispatched to Tanshan, replied, satisfied → closed.
+  // 2: dispatched, unsigned. 3: dispatched, replied, dissatisfied → reopened. g: Gushao, open.
+  ASSERT_EQ(act(p.agent, ids[0], "answer", {{"text", "已解答。"}}).status, 200);
+  for (int i : {1, 2, 3})
+    ASSERT_EQ(act(p.dispatcher, ids[i], "dispatch", {{"lead_region_id", p.tanshan_town}}).status, 200);
+  for (int i : {1, 3}) {
+    ASSERT_EQ(act(p.tanshan, ids[i], "sign").status, 200);
+    ASSERT_EQ(act(p.tanshan, ids[i], "reply", {{"text", "已修复。"}, {"result", "solved"}}).status, 200);
+    ASSERT_EQ(act(p.dispatcher, ids[i], "approve").status, 200);
+  }
+  ASSERT_EQ(
+      act(p.agent, ids[1], "callback", {{"reached", true}, {"solved", true}, {"satisfaction", "satisfied"}}).status,
+      200);
+  ASSERT_EQ(
+      act(p.agent, ids[3], "callback", {{"reached", true}, {"solved", false}, {"satisfaction", "dissatisfied"}}).status,
+      200);
+  const std::string period = "from=" + local_date(1) + "&to=" + local_date(0) + "&channel=leader_mailbox";
+  auto r = http("GET", "/api/appeals/stats?group=unit&" + period, "", bearer(p.leader));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto s = r.json();
+  auto total = s["total"];
+  EXPECT_EQ(total["received"], 5);
+  EXPECT_EQ(total["dispatched"], 3);
+  EXPECT_EQ(total["direct"], 1);
+  EXPECT_EQ(total["signed"], 2);
+  EXPECT_EQ(total["closed"], 2);
+  EXPECT_EQ(total["closed_rate"], 40.0);
+  EXPECT_EQ(total["reached"], 2);
+  EXPECT_EQ(total["satisfaction_rate"], 50.0);
+  EXPECT_EQ(total["solved_rate"], 50.0);
+  EXPECT_EQ(total["reopen_rate"], 50.0);  // 1 of the 2 replied cases was reopened
+  EXPECT_TRUE(total["avg_handle_days"].is_number());
+  auto tanshan = row_of(s, "r:" + std::to_string(p.tanshan_town));
+  ASSERT_FALSE(tanshan.is_null()) << s.dump();
+  EXPECT_EQ(tanshan["label"], "坛山街道");
+  EXPECT_EQ(tanshan["dispatched"], 3);
+  EXPECT_EQ(row_of(s, "none")["received"], 2);  // the direct answer and Gushao's open case
+  // By region, the Tanshan town handler sees its four only; Gushao's case is not in its numbers.
+  auto mine = http("GET", "/api/appeals/stats?group=region&" + period, "", bearer(p.tanshan)).json();
+  EXPECT_EQ(mine["total"]["received"], 4);
+  EXPECT_TRUE(row_of(mine, std::to_string(p.gushao_town)).is_null());
+  auto theirs = http("GET", "/api/appeals/stats?group=region&" + period, "", bearer(p.gushao)).json();
+  EXPECT_EQ(theirs["total"]["received"], 1);
+  (void)g;
+  // Time groups add up to the same total.
+  for (const char* group : {"day", "week", "month", "channel", "type", "category"}) {
+    auto t = http("GET", std::string("/api/appeals/stats?group=") + group + "&" + period, "", bearer(p.leader)).json();
+    long long sum = 0;
+    for (const auto& row : t["rows"]) sum += row["received"].get<long long>();
+    EXPECT_EQ(sum, 5) << group;
+  }
+  // The CSV holds the same numbers as the screen, Chinese headers, a total line.
+  auto csv = http("GET", "/api/appeals/stats?group=unit&format=csv&" + period, "", bearer(p.leader));
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF承办单位,受理量,派单量", 0), 0u) << csv.body.substr(0, 80);
+  EXPECT_NE(csv.body.find("\r\n合计,5,3,1,2,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",40.0,"), std::string::npos);
+  auto xlsx = http("GET", "/api/appeals/stats?group=unit&format=xlsx&" + period, "", bearer(p.leader));
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  // Ranking and hot spots.
+  auto rank = http("GET", "/api/appeals/ranking?" + period, "", bearer(p.leader));
+  ASSERT_EQ(rank.status, 200) << rank.body;
+  auto items = rank.json()["items"];
+  ASSERT_FALSE(items.empty());
+  EXPECT_EQ(items[0]["rank"], 1);
+  EXPECT_EQ(items[0]["unit_name"], "坛山街道");
+  auto hot = http("GET", "/api/appeals/hotspots?top=3&" + period, "", bearer(p.leader));
+  ASSERT_EQ(hot.status, 200) << hot.body;
+  bool seen = false;
+  const auto spots = hot.json();
+  for (const auto& t : spots["items"])
+    if (t["town_name"] == "坛山街道") {
+      seen = true;
+      EXPECT_EQ(t["top"][0]["category_name"], "路灯不亮");
+      EXPECT_GE(t["top"][0]["count"].get<int>(), 4);
+    }
+  EXPECT_TRUE(seen) << hot.body;
+  EXPECT_FALSE(row_of(mine, std::to_string(p.tanshan_town)).is_null()) << mine.dump();
+  // Denials and bad input.
+  EXPECT_EQ(http("GET", "/api/appeals/stats?" + period, "", bearer(p.agent)).status, 403);
+  EXPECT_EQ(http("GET", "/api/appeals/ranking?" + period, "", bearer(p.village)).status, 403);
+  for (const char* bad : {"group=year", "from=2026-13-01", "from=2026-11-30&to=2026-11-01",
+                          "from=2020-01-01&to=2026-01-01", "format=pdf", "group=day&from=2024-01-01&to=2025-12-31"})
+    EXPECT_EQ(http("GET", std::string("/api/appeals/stats?") + bad, "", bearer(p.leader)).status, 400) << bad;
+}
+
+}  // namespace
+}  // namespace ecity::test

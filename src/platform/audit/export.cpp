@@ -5,6 +5,8 @@
 #include <sodium.h>
 #include <xlsxwriter.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -56,8 +58,20 @@ std::string to_xlsx(const Table& t, const std::string& sheet_name) {
   for (std::size_t c = 0; c < t.header.size(); ++c)
     worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.header[c].c_str(), bold);
   for (std::size_t r = 0; r < t.rows.size(); ++r)
-    for (std::size_t c = 0; c < t.rows[r].size(); ++c)
-      worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c), t.rows[r][c].c_str(), nullptr);
+    for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
+      const auto& cell = t.rows[r][c];
+      const auto row = static_cast<lxw_row_t>(r + 1);
+      const auto col = static_cast<lxw_col_t>(c);
+      if (c < t.numeric.size() && t.numeric[c] && !cell.empty()) {
+        char* end = nullptr;
+        const double v = std::strtod(cell.c_str(), &end);
+        if (end == cell.c_str() + cell.size() && std::isfinite(v)) {
+          worksheet_write_number(ws, row, col, v, nullptr);
+          continue;
+        }
+      }
+      worksheet_write_string(ws, row, col, cell.c_str(), nullptr);
+    }
   lxw_error err = workbook_close(wb);
   std::string out;
   if (err == LXW_NO_ERROR) {
@@ -70,6 +84,25 @@ std::string to_xlsx(const Table& t, const std::string& sheet_name) {
   std::filesystem::remove(path, ec);
   if (err != LXW_NO_ERROR || out.empty()) throw Error::internal();
   return out;
+}
+
+Response export_response(const Request& req, const Table& t, const std::string& base) {
+  auto format = req.q("format").value_or("csv");
+  Response r;
+  std::string filename;
+  if (format == "csv") {
+    r.body = to_csv(t);
+    r.content_type = "text/csv; charset=utf-8";
+    filename = base + ".csv";
+  } else if (format == "xlsx") {
+    r.body = to_xlsx(t, base);
+    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    filename = base + ".xlsx";
+  } else {
+    throw Error::invalid("validation", "format 应为 csv 或 xlsx", "format must be csv or xlsx");
+  }
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  return r;
 }
 
 }  // namespace ecity::platform

@@ -3,6 +3,8 @@
 // are prefixed with an apostrophe in CSV and written as strings in XLSX.
 #pragma once
 
+#include "platform/http/message.h"
+
 #include <string>
 #include <vector>
 
@@ -11,10 +13,17 @@ namespace ecity::platform {
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  // Columns whose cells are numbers: XLSX writes a cell that parses entirely as a number as a
+  // number (so a spreadsheet can sum it), anything else ("—") as text. CSV is unchanged.
+  std::vector<bool> numeric = {};
 };
 
 std::string to_csv(const Table& t);
 // Throws Error (internal) if the workbook cannot be written.
 std::string to_xlsx(const Table& t, const std::string& sheet_name);
+
+// The HTTP answer for ?format=csv|xlsx (csv by default): the file as an attachment named
+// base.csv / base.xlsx. Throws Error (invalid) for another format.
+Response export_response(const Request& req, const Table& t, const std::string& base);
 
 }  // namespace ecity::platform

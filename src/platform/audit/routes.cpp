@@ -54,25 +54,6 @@ std::string text(const nlohmann::json& v) {
   return v.dump();
 }
 
-Response export_response(const Request& req, Table t, const std::string& base) {
-  auto format = req.q("format").value_or("csv");
-  Response r;
-  std::string filename;
-  if (format == "csv") {
-    r.body = to_csv(t);
-    r.content_type = "text/csv; charset=utf-8";
-    filename = base + ".csv";
-  } else if (format == "xlsx") {
-    r.body = to_xlsx(t, base);
-    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    filename = base + ".xlsx";
-  } else {
-    throw Error::invalid("validation", "format 应为 csv 或 xlsx", "format must be csv or xlsx");
-  }
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  return r;
-}
-
 Page whole(Database& db, AuditQuery q, bool logins) {
   q.page = 1;
   q.size = 1;
