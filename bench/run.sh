@@ -26,7 +26,7 @@ for b in build/release/bench/*_bench; do "$b" --benchmark_min_time=0.2 2>/dev/nu
 
 echo "== server"
 export ECITY_DATABASE_URL="sqlite:$work/bench.db" ECITY_LOG_LEVEL=warn
-"$ECITY" demo --admin-password 'Bench#2026pw' >/dev/null
+"$ECITY" demo --admin-password 'Bench#2026pw' --appeals 0 >/dev/null
 port=$(free_port)
 ECITY_SERVER_PORT=$port "$ECITY" serve >"$work/serve.log" 2>&1 & pids+=($!)
 wait_ready "$port"

@@ -2,6 +2,7 @@
 // calendar, version. Errors print one line to stderr and exit with status 2.
 #include "app/calendar_cmd.h"
 #include "app/demo.h"
+#include "appeals/demo_year.h"
 #include "app/modules.h"
 #include "platform/calendar/store.h"
 #include "platform/db/migrations.h"
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 
 using namespace ecity;
@@ -104,6 +106,10 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--admin-password", admin_password, "password for the admin account (default: random)");
   std::string print_login_file;
   demo_cmd->add_option("--login-file", print_login_file, "also write the admin login to this file (mode 0600)");
+  int demo_appeals = 290000;
+  demo_cmd->add_option("--appeals", demo_appeals,
+                       "appeals of the demo year, played through the workflow (default 290000; 0 = none)")
+      ->check(CLI::Range(0, 5000000));
 
   auto* import_cmd = app.add_subcommand("import", "import reference data");
   import_cmd->require_subcommand(1);
@@ -179,6 +185,20 @@ int main(int argc, char** argv) {
       app::add_modules(rt);
       rt.prepare();
       auto login = app::load_demo(rt, data_dir_of(config), admin_password);
+      if (demo_appeals > 0) {
+        const auto started = std::chrono::steady_clock::now();
+        appeals::DemoYearOptions o;
+        o.appeals = demo_appeals;
+        auto year = appeals::load_demo_year(rt, data_dir_of(config) + "/demo/yicheng/appeals.json", o);
+        const auto seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (year.skipped) {
+          std::cout << "appeals present; the demo year is not loaded again\n";
+        } else {
+          std::cout << "demo year: " << year.appeals << " appeals, " << year.timeline << " timeline lines in "
+                    << std::fixed << std::setprecision(1) << seconds << " s\n";
+        }
+      }
       if (!login.password.empty()) {
         std::cout << "admin login: " << login.username << " / " << login.password << "\n";
         if (!print_login_file.empty()) {

@@ -74,6 +74,7 @@ std::string_view label_zh(AppealType v);
 std::string_view label_zh(Urgency v);
 std::string_view label_zh(State v);
 std::string_view label_zh(Action v);
+std::string_view label_zh(Satisfaction v);
 
 // Parse a code; nullopt if unknown.
 template <typename E>

@@ -46,16 +46,23 @@ void AppealsModule::prepare(platform::Runtime& rt) {
 
 void AppealsModule::register_routes(platform::Runtime& rt) {
   add_appeal_routes(rt, *service_);
-  // The warning job runs with the server: every minute it re-colours open cases.
-  job_ = std::thread([this] { run_warning_job(); });
+  // The jobs run with the server: text indexing every second, warnings every minute.
+  job_ = std::thread([this] { run_jobs(); });
 }
 
-void AppealsModule::run_warning_job() {
-  for (;;) {
+void AppealsModule::run_jobs() {
+  // Every second: index new cases' text; every minute: re-colour open cases.
+  for (int tick = 1;; ++tick) {
     {
       std::unique_lock lock(mu_);
-      if (cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; })) return;
+      if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
     }
+    try {
+      service_->index_text();
+    } catch (const std::exception& e) {
+      spdlog::warn("event=appeal_text_index_failed error=\"{}\"", e.what());
+    }
+    if (tick % 60 != 0) continue;
     try {
       int n = service_->refresh_warnings(platform::now_ms());
       if (n > 0) spdlog::info("event=appeal_warnings_changed count={}", n);

@@ -28,7 +28,7 @@ class AppealsModule : public platform::Module {
   AppealService& service() { return *service_; }
 
  private:
-  void run_warning_job();
+  void run_jobs();
 
   std::unique_ptr<AppealService> service_;
   std::thread job_;

@@ -197,7 +197,8 @@ nlohmann::json appeal_json(const Appeal& a, const Principal& who) {
           {"version", a.version},
           {"is_repeat", a.is_repeat},
           {"town_id", opt(a.town_id)},
-          {"handle_days", opt(a.handle_days)}};
+          {"handle_days",
+           a.handle_days ? nlohmann::json(std::round(*a.handle_days * 100.0) / 100.0) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json item_json(const ListItem& item, const Principal& who) {
@@ -365,6 +366,7 @@ nlohmann::json stats_json(const Counters& c) {
       j[col.key] = *values[i];
     }
   }
+  j["response_rate"] = j["sign_on_time_rate"];  // the ranking's name for the same rate
   return j;
 }
 

@@ -409,8 +409,11 @@ CaseView AppealService::act(const Principal& who, const platform::Actor& actor, 
     const State from = a.state;
     const auto now = platform::now_ms();
     std::string note = in.note;
-    apply(tx.sql, who, a, in, now, note);
-    a.state = next_state(from, in.action, in.callback);
+    ActionInput input = in;
+    // 重办 has a limit: after max_reopens the callback's outcome is final and the case closes.
+    if (input.callback) input.callback->final_round = a.reopen_count >= snapshot()->settings.max_reopens;
+    apply(tx.sql, who, a, input, now, note);
+    a.state = next_state(from, input.action, input.callback);
     if (!update_appeal(tx.sql, a))
       throw Error::conflict("appeal-changed", "诉求已被他人更新，请刷新后重试",
                             "the appeal changed meanwhile; reload and retry");
@@ -625,41 +628,46 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
 
 // ------------------------------------------------------------------- warnings
 
+int AppealService::index_text() {
+  constexpr int kBatch = 20000;
+  int total = 0;
+  for (;;) {
+    const int n = rt_.db.write([](Tx& tx) { return index_new_content(tx.sql, tx.dialect, kBatch); });
+    total += n;
+    if (n < kBatch) return total;
+  }
+}
+
 int AppealService::refresh_warnings(std::int64_t now) {
   const auto cal = rt_.calendar();
-  int changed = 0;
+  // Decide on a read snapshot; write only what changed, in one transaction (a version check
+  // per case leaves one that an action changed meanwhile to the next pass).
   auto cases = rt_.db.read([](soci::session& sql) { return open_with_due_dates(sql); });
-  for (auto a : cases) {
-    rt_.db.write([&](Tx& tx) {
-      auto fresh = load_appeal(tx.sql, a.id);
-      if (!fresh) return;
-      Appeal b = *fresh;
-      if (b.sla_pending && b.dispatched_at) set_due_dates(tx.sql, b, *b.dispatched_at);
-      Warning w = b.warning;
-      try {
-        if (b.state == State::kDispatched && b.sign_due_at && now > *b.sign_due_at) {
-          w = Warning::kRed;
-          b.sign_late = true;
-        } else if (b.handle_due_at) {
-          w = warning_at(now, *b.handle_due_at, warning_rule_, *cal, hours_);
-          if (w == Warning::kRed) b.handle_late = true;
-        }
-      } catch (const Error& e) {
-        if (e.slug() != "calendar-out-of-range") throw;
-      }
-      if (w == b.warning && b.sla_pending == fresh->sla_pending && b.sign_late == fresh->sign_late &&
-          b.handle_late == fresh->handle_late)
-        return;
-      const auto from = b.warning;
-      b.warning = w;
-      if (!update_appeal(tx.sql, b)) return;  // changed meanwhile; the next pass sees it
-      if (from != w) {
+  std::vector<std::pair<Appeal, Warning>> changes;
+  for (auto& a : cases) {
+    Appeal b = a;
+    const auto from = a.warning;
+    if (b.sla_pending && b.dispatched_at) {
+      rt_.db.read([&](soci::session& sql) { set_due_dates(sql, b, *b.dispatched_at); });
+    }
+    colour(b, now, warning_rule_, *cal, hours_);
+    if (b.warning == from && b.sla_pending == a.sla_pending && b.sign_late == a.sign_late &&
+        b.handle_late == a.handle_late)
+      continue;
+    changes.emplace_back(std::move(b), from);
+  }
+  if (changes.empty()) return 0;
+  int changed = 0;
+  rt_.db.write([&](Tx& tx) {
+    for (auto& [b, from] : changes) {
+      if (!update_appeal(tx.sql, b)) continue;
+      if (from != b.warning) {
         ++changed;
         rt_.bus.publish(tx, "appeals.case.warning",
-                        {{"id", b.id}, {"number", b.number}, {"from", code(from)}, {"to", code(w)}});
+                        {{"id", b.id}, {"number", b.number}, {"from", code(from)}, {"to", code(b.warning)}});
       }
-    });
-  }
+    }
+  });
   return changed;
 }
 

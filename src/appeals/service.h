@@ -113,6 +113,10 @@ class AppealService {
   // covers; publishes appeals.case.warning for each change. Returns the number changed.
   int refresh_warnings(std::int64_t now);
 
+  // Indexes the content of newly registered cases for full-text search (SQLite; see
+  // store.h). Returns the number indexed.
+  int index_text();
+
   // The SQL condition (alias `a`) selecting the cases `who` may see. Public for statistics.
   static std::string scope_condition(const platform::Principal& who);
 

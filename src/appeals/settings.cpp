@@ -26,6 +26,7 @@ const Spec kSpecs[] = {
     {"rank_weight_response", &Settings::rank_weight_response, nullptr, 0, 1},
     {"rank_weight_solved", &Settings::rank_weight_solved, nullptr, 0, 1},
     {"rank_weight_satisfaction", &Settings::rank_weight_satisfaction, nullptr, 0, 1},
+    {"max_reopens", nullptr, &Settings::max_reopens, 0, 5},
 };
 
 bool valid_prefix(const std::string& p) {

@@ -17,6 +17,7 @@ struct Settings {
   double rank_weight_response = 0.3;   // unit ranking: score weights, summing to 1
   double rank_weight_solved = 0.3;
   double rank_weight_satisfaction = 0.4;
+  int max_reopens = 1;  // 重办 at most this often; then the callback's outcome is final
 };
 
 // Reads stored key → text pairs over the defaults; unknown keys are ignored, a stored value

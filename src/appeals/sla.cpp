@@ -1,5 +1,7 @@
 #include "appeals/sla.h"
 
+#include "platform/error.h"
+
 namespace ecity::appeals {
 
 using platform::kShanghaiUtcOffset;
@@ -29,6 +31,21 @@ Warning warning_at(std::int64_t now, std::int64_t due, const WarningRule& rule, 
   const auto window = rule.yellow_within.value_or(hours.daily_total());
   return platform::deadline_after_working_hours(now, window, calendar, hours) >= due ? Warning::kYellow
                                                                                      : Warning::kGreen;
+}
+
+void colour(Appeal& a, std::int64_t now, const WarningRule& rule, const platform::Calendar& calendar,
+            const platform::OfficeHours& hours) {
+  try {
+    if (a.state == State::kDispatched && a.sign_due_at && now > *a.sign_due_at) {
+      a.warning = Warning::kRed;
+      a.sign_late = true;
+    } else if (a.handle_due_at) {
+      a.warning = warning_at(now, *a.handle_due_at, rule, calendar, hours);
+      if (a.warning == Warning::kRed) a.handle_late = true;
+    }
+  } catch (const Error& e) {
+    if (e.slug() != "calendar-out-of-range") throw;
+  }
 }
 
 }  // namespace ecity::appeals

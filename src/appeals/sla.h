@@ -46,4 +46,10 @@ std::int64_t handle_due(std::int64_t dispatched_at, int handle_days, const platf
 Warning warning_at(std::int64_t now, std::int64_t due, const WarningRule& rule, const platform::Calendar& calendar,
                    const platform::OfficeHours& hours);
 
+// Re-colours an open case at `now`: red and sign_late once unsigned past its sign due date;
+// otherwise the colour of its handling due date, handle_late once red. A date past the
+// calendar leaves the case as it is.
+void colour(Appeal& a, std::int64_t now, const WarningRule& rule, const platform::Calendar& calendar,
+            const platform::OfficeHours& hours);
+
 }  // namespace ecity::appeals

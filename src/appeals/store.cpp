@@ -347,6 +347,128 @@ std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id) {
   return std::nullopt;
 }
 
+void insert_appeals_bulk(soci::session& sql, platform::Dialect dialect, const std::vector<Appeal>& cases) {
+  if (cases.empty()) return;
+  // Bound once to these members, re-executed per case.
+  Appeal cur;
+  long long id = 0, category = 0, created = 0;
+  std::string number, channel, type, urgency, tags;
+  int anonymous = 0, confidential = 0, is_repeat = 0, version = 1;
+  Nullable<double> lng, lat;
+  Nullable<long long> region, town;
+  std::optional<MutableColumns> m;
+  m.emplace(cases.front());
+  soci::statement st =
+      (sql.prepare
+           << "INSERT INTO appeals (id, number, channel, type, category_id, urgency, caller_name, caller_phone, "
+              "anonymous, confidential, content, address, lng, lat, region_id, tags, created_at, is_repeat, "
+              "town_id, version, state, warning, lead_department_id, lead_region_id, sub_region_id, "
+              "dispatched_at, signed_at, replied_at, closed_at, archived_at, sign_due_at, handle_due_at, "
+              "master_id, supervise_due_at, callback_reached, callback_solved, reply_text, reply_result, "
+              "satisfaction, supervise_level, sla_pending, sign_late, handle_late, extension_pending, "
+              "reopen_count, return_count, extension_count, handle_days) VALUES (:id, :number, :channel, "
+              ":type, :category, :urgency, :cname, :cphone, :anon, :conf, :content, :address, :lng, :lat, "
+              ":region, :tags, :created, :repeat, :town, :version, :state, :warning, :ld, :lr, :sr, :dis, "
+              ":sig, :rep, :clo, :arc, :sd, :hd, :master, :svd, :cr, :cs, :rt, :rr, :sat, :svl, :slap, :sl, "
+              ":hl, :ep, :ro, :rc, :ec, :hdays)",
+       soci::use(id), soci::use(number), soci::use(channel), soci::use(type), soci::use(category), soci::use(urgency),
+       soci::use(cur.caller_name), soci::use(cur.caller_phone), soci::use(anonymous), soci::use(confidential),
+       soci::use(cur.content), soci::use(cur.address), soci::use(lng.value, lng.ind), soci::use(lat.value, lat.ind),
+       soci::use(region.value, region.ind), soci::use(tags), soci::use(created), soci::use(is_repeat),
+       soci::use(town.value, town.ind), soci::use(version), soci::use(m->state), soci::use(m->warning),
+       soci::use(m->lead_dept.value, m->lead_dept.ind), soci::use(m->lead_region.value, m->lead_region.ind),
+       soci::use(m->sub_region.value, m->sub_region.ind), soci::use(m->dispatched.value, m->dispatched.ind),
+       soci::use(m->signed_at.value, m->signed_at.ind), soci::use(m->replied.value, m->replied.ind),
+       soci::use(m->closed.value, m->closed.ind), soci::use(m->archived.value, m->archived.ind),
+       soci::use(m->sign_due.value, m->sign_due.ind), soci::use(m->handle_due.value, m->handle_due.ind),
+       soci::use(m->master.value, m->master.ind), soci::use(m->supervise_due.value, m->supervise_due.ind),
+       soci::use(m->callback_reached.value, m->callback_reached.ind),
+       soci::use(m->callback_solved.value, m->callback_solved.ind), soci::use(m->reply_text.value, m->reply_text.ind),
+       soci::use(m->reply_result.value, m->reply_result.ind), soci::use(m->satisfaction.value, m->satisfaction.ind),
+       soci::use(m->supervise_level.value, m->supervise_level.ind), soci::use(m->sla_pending), soci::use(m->sign_late),
+       soci::use(m->handle_late), soci::use(m->extension_pending), soci::use(m->reopen), soci::use(m->returns),
+       soci::use(m->extensions), soci::use(m->handle_days.value, m->handle_days.ind));
+  for (const auto& a : cases) {
+    cur.caller_name = a.caller_name;
+    cur.caller_phone = a.caller_phone;
+    cur.content = a.content;
+    cur.address = a.address;
+    id = a.id;
+    number = a.number;
+    channel = code(a.channel);
+    type = code(a.type);
+    category = a.category_id;
+    urgency = code(a.urgency);
+    tags = a.tags;
+    anonymous = a.anonymous;
+    confidential = a.confidential;
+    is_repeat = a.is_repeat;
+    version = a.version;
+    created = a.created_at;
+    lng = Nullable<double>(a.lng);
+    lat = Nullable<double>(a.lat);
+    region = Nullable<long long>(a.region_id);
+    town = Nullable<long long>(a.town_id);
+    *m = MutableColumns(a);  // same members, new values: the bindings stay valid
+    st.execute(true);
+  }
+  if (dialect == platform::Dialect::kSqlite) {
+    long long first = cases.front().id, last = cases.back().id;
+    sql << "INSERT INTO appeals_reply_fts(rowid, reply_text) SELECT id, reply_text FROM appeals "
+           "WHERE id BETWEEN :f AND :l AND reply_text IS NOT NULL",
+        soci::use(first), soci::use(last);
+  }
+}
+
+void insert_timeline_bulk(soci::session& sql, const std::vector<TimelineEntry>& entries) {
+  if (entries.empty()) return;
+  long long appeal = 0, at = 0;
+  Nullable<long long> user;
+  std::string name, action, from, to, note;
+  Nullable<std::string> data;
+  soci::statement st =
+      (sql.prepare << "INSERT INTO appeal_timeline (appeal_id, at, user_id, user_name, action, from_state, to_state, "
+                      "note, data) VALUES (:a, :at, :u, :n, :ac, :f, :t, :note, :data)",
+       soci::use(appeal), soci::use(at), soci::use(user.value, user.ind), soci::use(name), soci::use(action),
+       soci::use(from), soci::use(to), soci::use(note), soci::use(data.value, data.ind));
+  for (const auto& e : entries) {
+    appeal = e.appeal_id;
+    at = e.at;
+    user = Nullable<long long>(e.user_id);
+    name = e.user_name;
+    action = code(e.action);
+    from = code(e.from);
+    to = code(e.to);
+    note = e.note;
+    data = e.data.empty() ? Nullable<std::string>() : Nullable<std::string>(std::optional<std::string>(e.data));
+    st.execute(true);
+  }
+}
+
+void raise_number(soci::session& sql, const std::string& day, int last) {
+  std::string d = day;
+  int current = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT last FROM appeal_numbers WHERE day = :d", soci::use(d), soci::into(current, ind);
+  if (!sql.got_data() || ind != soci::i_ok) {
+    sql << "INSERT INTO appeal_numbers (day, last) VALUES (:d, :l)", soci::use(d), soci::use(last);
+  } else if (current < last) {
+    sql << "UPDATE appeal_numbers SET last = :l WHERE day = :d", soci::use(last), soci::use(d);
+  }
+}
+
+std::int64_t max_appeal_id(soci::session& sql) {
+  long long id = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT MAX(id) FROM appeals", soci::into(id, ind);
+  return ind == soci::i_ok ? id : 0;
+}
+
+void sync_id_sequences(soci::session& sql, platform::Dialect dialect) {
+  if (dialect != platform::Dialect::kPostgresql) return;
+  sql << "SELECT setval(pg_get_serial_sequence('appeals', 'id'), (SELECT COALESCE(MAX(id), 1) FROM appeals))";
+}
+
 bool update_appeal(soci::session& sql, Appeal& a) {
   MutableColumns m(a);
   long long id = a.id;
@@ -565,20 +687,25 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
   if (f.satisfaction) w.add("a.satisfaction = ?", std::string(code(*f.satisfaction)));
   if (f.supervised) w.add("a.supervise_level IS NOT NULL");
   if (f.repeat) w.add("a.is_repeat = 1");
-  // Full text: trigram indexes serve terms of 3+ characters; shorter ones scan what the
-  // other conditions leave.
-  std::string fts;
+  // Full text, every term in the content or the reply. PostgreSQL: the trigram index on both.
+  // SQLite: FTS5 trigram tables for terms of 3+ characters (content up to the indexer's mark,
+  // then a scan of the few newer rows; the reply by trigger); shorter terms scan what the other
+  // conditions leave.
   for (const auto& term : f.terms) {
+    const auto like = contains_pattern(term);
     if (dialect == platform::Dialect::kPostgresql) {
-      w.add("(a.content || ' ' || coalesce(a.reply_text, '')) LIKE ? ESCAPE '!'", contains_pattern(term));
+      w.add("(a.content || ' ' || coalesce(a.reply_text, '')) LIKE ? ESCAPE '!'", like);
     } else if (platform::utf8_length(term) >= 3) {
-      fts += (fts.empty() ? "" : " AND ") + fts_phrase(term);
+      const auto phrase = fts_phrase(term);
+      w.add(
+          "a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?) OR "
+          "a.id IN (SELECT rowid FROM appeals_reply_fts WHERE appeals_reply_fts MATCH ?) OR "
+          "(a.id > (SELECT indexed_upto FROM appeal_fts_state) AND a.content LIKE ? ESCAPE '!')",
+          phrase, phrase, like);
     } else {
-      w.add("a.content LIKE ? ESCAPE '!' OR a.reply_text LIKE ? ESCAPE '!'", contains_pattern(term),
-            contains_pattern(term));
+      w.add("a.content LIKE ? ESCAPE '!' OR a.reply_text LIKE ? ESCAPE '!'", like, like);
     }
   }
-  if (!fts.empty()) w.add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", fts);
 
   AppealPage page;
   {
@@ -613,6 +740,22 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
     page.items.push_back(std::move(item));
   }
   return page;
+}
+
+int index_new_content(soci::session& sql, platform::Dialect dialect, int limit) {
+  if (dialect != platform::Dialect::kSqlite) return 0;
+  long long upto = 0, last = 0, l = limit;
+  sql << "SELECT indexed_upto FROM appeal_fts_state WHERE id = 1", soci::into(upto);
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT MAX(id) FROM (SELECT id FROM appeals WHERE id > :u ORDER BY id LIMIT :l)", soci::use(upto),
+      soci::use(l), soci::into(last, ind);
+  if (ind != soci::i_ok) return 0;
+  sql << "INSERT INTO appeals_fts(rowid, content) SELECT id, content FROM appeals WHERE id > :u AND id <= :last",
+      soci::use(upto), soci::use(last);
+  sql << "UPDATE appeal_fts_state SET indexed_upto = :last WHERE id = 1", soci::use(last);
+  long long n = 0;
+  sql << "SELECT COUNT(*) FROM appeals WHERE id > :u AND id <= :last", soci::use(upto), soci::use(last), soci::into(n);
+  return static_cast<int>(n);
 }
 
 std::optional<std::int64_t> town_of(soci::session& sql, std::int64_t region_id) {

@@ -37,6 +37,16 @@ void set_setting(soci::session& sql, const std::string& key, const std::string& 
 std::string next_number(platform::Database& db, soci::session& sql, const std::string& prefix, const std::string& day);
 std::int64_t insert_appeal(platform::Database& db, soci::session& sql, const Appeal& a);
 std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id);
+// Bulk load of whole cases with their ids and every column (history imports, the demo year):
+// one prepared statement for all rows; on SQLite their replies are indexed for full text in
+// one statement. REQUIRES: an open transaction; ids not in use, ascending.
+void insert_appeals_bulk(soci::session& sql, platform::Dialect dialect, const std::vector<Appeal>& cases);
+void insert_timeline_bulk(soci::session& sql, const std::vector<TimelineEntry>& entries);
+// Raises the day's last case number to at least `last` (after a bulk load).
+void raise_number(soci::session& sql, const std::string& day, int last);
+std::int64_t max_appeal_id(soci::session& sql);
+// PostgreSQL: moves the id sequences past explicitly inserted ids. No-op on SQLite.
+void sync_id_sequences(soci::session& sql, platform::Dialect dialect);
 // Writes every mutable column of `a` if the stored version is still `a.version`; bumps the
 // version. Returns false if another writer got there first.
 bool update_appeal(soci::session& sql, Appeal& a);
@@ -119,6 +129,12 @@ std::vector<KeyedCounters> count_appeals(soci::session& sql, StatsGroup group, c
 std::vector<TownCategoryCount> count_town_categories(soci::session& sql, std::int64_t previous_from,
                                                      const StatsFilter& f, const std::string& scope);
 StatsNames load_stats_names(soci::session& sql);
+
+// ---- full text (SQLite): content is indexed in batches behind a high-water mark
+// Indexes the content of up to `limit` cases registered since the last call; returns how
+// many. One call per second keeps the unindexed tail (which searches scan) tiny.
+// No-op (0) on PostgreSQL, whose trigram index the server maintains.
+int index_new_content(soci::session& sql, platform::Dialect dialect, int limit);
 
 // Open cases with a due date, for the warning job.
 std::vector<Appeal> open_with_due_dates(soci::session& sql);

@@ -33,7 +33,7 @@ std::vector<Action> allowed_actions(const Facts& f, const Role& r) {
 }
 
 bool reopens(const CallbackOutcome& o) {
-  return o.reached && (!o.solved || o.satisfaction == Satisfaction::kDissatisfied);
+  return o.reached && !o.final_round && (!o.solved || o.satisfaction == Satisfaction::kDissatisfied);
 }
 
 State next_state(State from, Action action, const std::optional<CallbackOutcome>& outcome) {

@@ -42,6 +42,7 @@ struct CallbackOutcome {
   bool reached = false;
   bool solved = false;
   std::optional<Satisfaction> satisfaction;  // required when reached
+  bool final_round = false;                  // the case was reopened as often as allowed: no further 重办
 };
 
 // The actions `role` may take now, in Action order.
@@ -49,10 +50,10 @@ std::vector<Action> allowed_actions(const Facts& facts, const Role& role);
 
 // The state after `action`. REQUIRES: action is allowed. For kCallback, `outcome` decides:
 // not reached → stays in callback; reached, solved and not dissatisfied → closed; else
-// reopened (handling).
+// reopened (handling), unless final_round, when it closes with the outcome recorded.
 State next_state(State from, Action action, const std::optional<CallbackOutcome>& outcome = std::nullopt);
 
-// True if the callback reopens the case (重办).
+// True if the callback reopens the case (重办): reached, unsolved or dissatisfied, not final.
 bool reopens(const CallbackOutcome& outcome);
 
 }  // namespace ecity::appeals

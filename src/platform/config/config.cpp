@@ -37,6 +37,7 @@ std::vector<Binding> bindings(Config& c) {
       {"database", "pool_size", &c.database.pool_size},
       {"database", "sqlite_synchronous", &c.database.sqlite_synchronous},
       {"database", "busy_timeout_ms", &c.database.busy_timeout_ms},
+      {"database", "sqlite_cache_mib", &c.database.sqlite_cache_mib},
       {"auth", "session_idle_minutes", &c.auth.session_idle_minutes},
       {"auth", "session_absolute_hours", &c.auth.session_absolute_hours},
       {"auth", "lockout_threshold", &c.auth.lockout_threshold},
@@ -86,6 +87,7 @@ void check_ranges(const Config& c) {
   positive("server.read_timeout_s", c.server.read_timeout_s);
   positive("server.idle_timeout_s", c.server.idle_timeout_s);
   positive("database.pool_size", c.database.pool_size);
+  positive("database.sqlite_cache_mib", c.database.sqlite_cache_mib);
   positive("auth.session_idle_minutes", c.auth.session_idle_minutes);
   positive("auth.session_absolute_hours", c.auth.session_absolute_hours);
   positive("auth.lockout_threshold", c.auth.lockout_threshold);

@@ -62,6 +62,7 @@ Database::Database(const DatabaseConfig& config)
         sql << "PRAGMA journal_mode = WAL", soci::into(mode);
         sql << "PRAGMA foreign_keys = ON";
         sql << "PRAGMA synchronous = " << config.sqlite_synchronous;
+        sql << "PRAGMA cache_size = -" << config.sqlite_cache_mib * 1024;
       }
     } else {
       std::string conninfo = config.url.substr(std::string("postgresql:").size());

@@ -99,3 +99,20 @@ TEST(Model, CodesRoundTripAndUnknownCodesAreRefused) {
 
 }  // namespace
 }  // namespace ecity::appeals
+
+namespace ecity::appeals {
+namespace {
+
+TEST(Workflow, ReopeningIsLimited) {
+  CallbackOutcome o{true, false, Satisfaction::kDissatisfied};
+  EXPECT_TRUE(reopens(o));
+  EXPECT_EQ(next_state(State::kCallback, Action::kCallback, o), State::kHandling);
+  o.final_round = true;  // reopened as often as allowed: the outcome is recorded, the case closes
+  EXPECT_FALSE(reopens(o));
+  EXPECT_EQ(next_state(State::kCallback, Action::kCallback, o), State::kClosed);
+  o.reached = false;  // not reached: try again, final or not
+  EXPECT_EQ(next_state(State::kCallback, Action::kCallback, o), State::kCallback);
+}
+
+}  // namespace
+}  // namespace ecity::appeals

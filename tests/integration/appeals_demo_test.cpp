@@ -1,0 +1,134 @@
+// The demo year: a few thousand cases played through the workflow into a database of their
+// own (a fresh SQLite file, or a fresh schema on the PostgreSQL test cluster), then checked
+// the way a reader of the statistics would: everything counted happened, and the store stays
+// usable for new intake afterwards.
+#include "app/demo.h"
+#include "app/modules.h"
+#include "appeals/demo_year.h"
+#include "appeals/module.h"
+#include "platform/auth/auth_service.h"
+#include "platform/calendar/working_hours.h"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ecity::test {
+namespace {
+
+using namespace ecity::platform;
+
+std::string source_dir() {
+  const char* s = std::getenv("ECITY_SOURCE_DIR");
+  return s ? s : ECITY_SOURCE_DIR;
+}
+
+long long count(Runtime& rt, const std::string& sql_text) {
+  return rt.db.read([&](soci::session& sql) {
+    long long n = 0;
+    sql << sql_text, soci::into(n);
+    return n;
+  });
+}
+
+TEST(AppealDemoYear, PlaysCasesThroughTheWorkflowAndStaysUsable) {
+  spdlog::set_level(spdlog::level::warn);
+  Config c;
+  const std::string backend = std::getenv("ECITY_TEST_BACKEND") ? std::getenv("ECITY_TEST_BACKEND") : "sqlite";
+  const auto dir = std::filesystem::temp_directory_path() / ("ecity-demo-year-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  if (backend == "postgresql") {
+    std::ifstream in(std::string(std::getenv("ECITY_TEST_PG_DIR")) + "/url");
+    std::string url;
+    std::getline(in, url);
+    Database admin(DatabaseConfig{url});
+    admin.read([&](soci::session& sql) {
+      admin.exec_script(sql, "DROP SCHEMA IF EXISTS demo_year CASCADE; CREATE SCHEMA demo_year;");
+    });
+    c.database.url = url + " options='-csearch_path=demo_year,public'";
+  } else {
+    c.database.url = "sqlite:" + (dir / "demo.db").string();
+  }
+  c.calendar.file = source_dir() + "/data/calendar/cn.json";
+  c.auth.argon2_mem_kib = 8192;
+  c.auth.argon2_ops = 1;
+  {
+    Runtime rt(c);
+    app::add_modules(rt);
+    rt.prepare();
+    app::load_demo(rt, source_dir() + "/data", std::string("Demo#2026pw!"));
+    appeals::DemoYearOptions o;
+    o.appeals = 3000;
+    // Noon on Friday 2026-11-20, Asia/Shanghai.
+    o.end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   (std::chrono::sys_days(parse_date("2026-11-20")) + std::chrono::hours(4)).time_since_epoch())
+                   .count();
+    const auto params = source_dir() + "/data/demo/yicheng/appeals.json";
+    auto result = appeals::load_demo_year(rt, params, o);
+    ASSERT_FALSE(result.skipped);
+    EXPECT_EQ(result.appeals, 3000);
+    EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeals"), 3000);
+    EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeal_timeline"), result.timeline);
+    // Every case starts with its registration, and no case was received after the end.
+    EXPECT_EQ(count(rt, "SELECT COUNT(DISTINCT appeal_id) FROM appeal_timeline WHERE action = 'register'"), 3000);
+    EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeals WHERE created_at > " + std::to_string(o.end_ms)), 0);
+    // States agree with the times: closed ones have closed_at; nothing older than a month is open.
+    EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeals WHERE state IN ('closed', 'archived') AND closed_at IS NULL"), 0);
+    EXPECT_EQ(count(rt,
+                    "SELECT COUNT(*) FROM appeals WHERE state NOT IN ('closed', 'archived', 'merged') AND "
+                    "created_at < " +
+                        std::to_string(o.end_ms - 30LL * 86'400'000)),
+              0);
+    EXPECT_GT(count(rt, "SELECT COUNT(*) FROM appeals WHERE state NOT IN ('closed', 'archived')"), 0);
+    EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeals WHERE signed_at IS NOT NULL AND signed_at < dispatched_at"), 0);
+    EXPECT_EQ(count(rt,
+                    "SELECT COUNT(*) FROM appeals WHERE replied_at IS NOT NULL AND dispatched_at IS NOT NULL "
+                    "AND replied_at < signed_at"),
+              0);
+    // The statistics come out near the reference district's, because of what happened.
+    auto admin = rt.db.read([](soci::session& sql) { return AuthService::load_principal(sql, 1); });
+    auto& service = rt.module<appeals::AppealsModule>()->service();
+    appeals::StatsFilter f;
+    f.from = o.end_ms - 366LL * 86'400'000;
+    f.to = o.end_ms;
+    auto t = service.stats(admin, appeals::StatsGroup::kMonth, f);
+    EXPECT_EQ(t.total.received, 3000);
+    EXPECT_GE(t.rows.size(), 12u);
+    const auto r = appeals::rates_of(t.total);
+    EXPECT_GT(*r.closed, 0.95);
+    EXPECT_GT(*r.satisfaction, 0.95);
+    EXPECT_LT(*r.satisfaction, 1.0);  // some stay dissatisfied after 重办
+    EXPECT_GT(*r.sign_on_time, 0.9);
+    EXPECT_GT(t.total.repeats, 0);
+    EXPECT_GT(t.total.reopened, 0);
+    // Full text finds generated content; the store takes new intake (numbers and ids move on).
+    service.index_text();
+    appeals::ListFilter lf;
+    lf.terms = {"问题"};
+    EXPECT_GT(service.list(admin, lf).total, 0);
+    lf.terms = {"来电反映"};
+    EXPECT_GT(service.list(admin, lf).total, 0);
+    appeals::NewAppeal in;
+    in.channel = appeals::Channel::kPhone;
+    in.type = appeals::AppealType::kHelp;
+    in.category_id = rt.db.read([](soci::session& sql) {
+      long long id = 0;
+      sql << "SELECT id FROM appeal_categories WHERE name = '路灯不亮'", soci::into(id);
+      return id;
+    });
+    in.caller_name = "张先生";
+    in.caller_phone = "13806321234";
+    in.content = "演示数据载入后新受理的诉求，路灯不亮。";
+    auto fresh = service.create(admin, Actor{1, "admin", "127.0.0.1"}, in);
+    EXPECT_GT(fresh.id, 3000);
+    // Loading again does nothing.
+    EXPECT_TRUE(appeals::load_demo_year(rt, params, o).skipped);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
+}  // namespace ecity::test
