@@ -94,6 +94,8 @@ function assert(cond, message) {
 }
 
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`
+// A mobile number no other test (or earlier run on the same database) has used.
+const uniquePhone = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
 
 // --- the server ------------------------------------------------------------------------
 
@@ -154,6 +156,19 @@ function makeApi(base) {
     async createUser(token, user) {
       const r = await call('POST', '/api/users', { token, body: { role_ids: [], ...user } })
       assert(r.status === 201, `POST /api/users: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+      return r.json
+    },
+    // The id of the catalogue's category with this name.
+    async categoryId(token, name) {
+      const r = await call('GET', '/api/appeals/categories', { token })
+      assert(r.status === 200, `GET /api/appeals/categories: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+      const hit = (r.json.items || []).find((c) => c.name === name)
+      assert(hit, `no category named ${name}`)
+      return hit.id
+    },
+    async createAppeal(token, body) {
+      const r = await call('POST', '/api/appeals', { token, body: { channel: 'phone', urgency: 'normal', ...body } })
+      assert(r.status === 201, `POST /api/appeals: HTTP ${r.status} ${r.text.slice(0, 300)}`)
       return r.json
     },
   }
@@ -564,6 +579,126 @@ async function appeal_from_intake_to_archive({ ctx, base }) {
 }
 appeal_from_intake_to_archive.timeoutMs = 120_000
 
+// The statistics page as a district leader sees it: this month's table by lead unit has rows
+// and a total (a case is registered first, so the month is never empty), and the CSV export
+// of the same query starts with the Chinese header.
+async function appeal_statistics_table_and_csv_export({ ctx, base, api }) {
+  const hotlineToken = await api.login('hotline', kAdminPassword)
+  await api.createAppeal(hotlineToken, {
+    type: 'complaint',
+    category_id: await api.categoryId(hotlineToken, '道路破损'),
+    caller_name: '统计测试',
+    caller_phone: uniquePhone(),
+    content: `吴林街道车站路人行道砖块松动翘起，行人容易绊倒。（${unique()}）`,
+  })
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'leader')
+  const isStats = (format) => (r) => {
+    const u = new URL(r.url())
+    return r.request().method() === 'GET' && u.pathname === '/api/appeals/stats' && (u.searchParams.get('format') || '') === format
+  }
+  const [first] = await Promise.all([page.waitForResponse(isStats('')), page.locator(sel('menu-stats')).click()])
+  assert(first.status() === 200, `GET /api/appeals/stats answered HTTP ${first.status()}: ${(await first.text()).slice(0, 300)}`)
+  const stats = await first.json()
+  const query = new URL(first.url()).searchParams
+  assert(query.get('group') === 'unit' && query.get('from') && query.get('to'), `the page asked ${first.url()}`)
+  assert((stats.rows || []).length >= 1, `no statistics rows for ${query.get('from')}..${query.get('to')}`)
+  assert(stats.total && stats.total.received >= 1, `the total received is ${JSON.stringify(stats.total)}`)
+
+  const table = page.locator(sel('stats-table'))
+  await table.locator(sel('stats-row-label')).first().waitFor()
+  const rows = await table.locator('.el-table__body-wrapper tbody tr').count()
+  assert(rows === stats.rows.length, `the table shows ${rows} rows, the server sent ${stats.rows.length}`)
+  const total = (await table.locator('.el-table__footer-wrapper tr').first().locator('td').allInnerTexts()).map((x) => x.trim())
+  assert(total[0] === '合计', `the total row starts with "${total[0]}"`)
+  assert(total[1] === String(stats.total.received), `the total row shows ${total[1]} received, the server ${stats.total.received}`)
+
+  // The export runs the same query as a file, fetched with the bearer token and handed to the
+  // browser as a blob download; the blob and its file name are caught on their way out (the
+  // browser profile itself accepts no downloads).
+  await page.evaluate(() => {
+    window.__downloads = []
+    const createObjectURL = URL.createObjectURL.bind(URL)
+    URL.createObjectURL = (blob) => {
+      window.__downloads.push({ blob, name: '' })
+      return createObjectURL(blob)
+    }
+    document.addEventListener(
+      'click',
+      (e) => {
+        const a = e.target instanceof Element ? e.target.closest('a[download]') : null
+        const last = window.__downloads[window.__downloads.length - 1]
+        if (a && last && !last.name) last.name = a.download
+      },
+      true,
+    )
+  })
+  const [csv] = await Promise.all([page.waitForResponse(isStats('csv')), page.locator(sel('stats-export-csv')).click()])
+  assert(csv.status() === 200, `the CSV export answered HTTP ${csv.status()}`)
+  const asked = new URL(csv.url()).searchParams
+  for (const key of ['from', 'to', 'group']) assert(asked.get(key) === query.get(key), `the export asked ${key}=${asked.get(key)}, the table ${query.get(key)}`)
+  await page.waitForFunction(() => window.__downloads.some((d) => d.name))
+  const file = await page.evaluate(async () => {
+    const d = window.__downloads.find((x) => x.name)
+    return { name: d.name, text: await d.blob.text() }
+  })
+  assert(file.name.endsWith('.csv'), `the download is named ${file.name}`)
+  const header = file.text.replace(/^\uFEFF/, '').split(/\r?\n/)[0]
+  assert(kHasChinese.test(header), `the CSV header is not Chinese: ${header}`)
+  for (const name of ['受理量', '办结率', '满意率']) assert(header.includes(name), `the CSV header lacks ${name}: ${header}`)
+  assert(!/received|closed_rate/.test(header), `the CSV header has field names: ${header}`)
+  return page
+}
+
+// The hotline agent types the number of a caller who already has an open case: the intake
+// form lists that case (same phone) beside the form, and once the same category is chosen,
+// says the new appeal is a repeat.
+async function intake_suggests_duplicate_by_phone({ ctx, base, api }) {
+  const token = await api.login('hotline', kAdminPassword)
+  const phone = uniquePhone()
+  const categoryId = await api.categoryId(token, '路灯不亮')
+  const existing = await api.createAppeal(token, {
+    type: 'help',
+    category_id: categoryId,
+    caller_name: '查重测试',
+    caller_phone: phone,
+    content: `古邵镇政府西侧路灯一排都不亮，晚上漆黑一片。（${unique()}）`,
+  })
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'hotline')
+  await page.locator(sel('menu-intake')).click()
+  await page.locator(sel('intake-form')).waitFor()
+  const isDuplicates = (extra) => (r) => {
+    const u = new URL(r.url())
+    return u.pathname === '/api/appeals/duplicates' && u.searchParams.get('caller_phone') === phone && extra(u.searchParams)
+  }
+  const [res] = await Promise.all([
+    page.waitForResponse(isDuplicates((q) => !q.has('category_id'))),
+    page.locator(field('intake-caller-phone')).fill(phone),
+  ])
+  assert(res.status() === 200, `GET /api/appeals/duplicates answered HTTP ${res.status()}: ${(await res.text()).slice(0, 300)}`)
+  const hit = ((await res.json()).items || []).find((x) => x.appeal?.id === existing.id)
+  assert(hit && hit.reasons.includes('same_phone'), `case ${existing.id} is not suggested by phone: ${(await res.text()).slice(0, 300)}`)
+
+  const link = page.locator(sel(`intake-duplicate-link-${existing.id}`))
+  await link.waitFor()
+  assert((await link.innerText()).trim() === existing.number, `the suggestion shows ${await link.innerText()}, not ${existing.number}`)
+  assert((await link.getAttribute('target')) === '_blank', 'the suggestion does not open in a new tab')
+  assert((await link.getAttribute('href')).endsWith(`#/appeals/case/${existing.id}`), `the suggestion links to ${await link.getAttribute('href')}`)
+  const item = page.locator(sel('intake-duplicate')).filter({ has: link })
+  await item.locator(sel('intake-duplicate-reason')).getByText('同一来电号码', { exact: true }).waitFor()
+
+  const [again] = await Promise.all([
+    page.waitForResponse(isDuplicates((q) => q.get('category_id') === String(categoryId))),
+    pickInCascader(page, 'intake-category', 'intake-category-popper', '路灯不亮'),
+  ])
+  assert(again.status() === 200 && (await again.json()).repeat === true, `same phone and category is not a repeat: ${(await again.text()).slice(0, 300)}`)
+  await page.locator(sel('intake-duplicates-repeat')).getByText('重复诉求', { exact: false }).waitFor()
+  return page
+}
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   wrong_password_shows_chinese_error,
@@ -572,6 +707,8 @@ const kTests = [
   language_switch_changes_menu,
   script_like_name_is_plain_text,
   appeal_from_intake_to_archive,
+  appeal_statistics_table_and_csv_export,
+  intake_suggests_duplicate_by_phone,
 ]
 
 // --- main ------------------------------------------------------------------------------
@@ -622,7 +759,7 @@ async function main() {
     let setupError = null
     let base = ''
     try {
-      const demo = spawnSync(ecity, ['demo', '--admin-password', kAdminPassword], {
+      const demo = spawnSync(ecity, ['demo', '--admin-password', kAdminPassword, '--appeals', '3000'], {
         env,
         cwd: source, // ecity finds data/ (calendar, demo district) relative to the repo root
         encoding: 'utf8',

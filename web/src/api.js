@@ -135,6 +135,8 @@ export const api = {
   regions: () => get('/api/org/regions'),
   region: (id) => get(`/api/org/regions/${encodeURIComponent(id)}`),
   locate: (lng, lat) => get('/api/org/locate', { lng, lat }),
+  // The regions of one level as a GeoJSON FeatureCollection (properties: id, name, level, parent_id).
+  orgMap: (level) => get('/api/org/map', { level }),
 
   departments: () => get('/api/org/departments'),
   createDepartment: (body) => post('/api/org/departments', body),
@@ -168,4 +170,15 @@ export const api = {
   createAppeal: (body) => post('/api/appeals', body),
   appealAction: (id, action, body) =>
     post(`/api/appeals/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, body || {}),
+  appealSettings: () => get('/api/appeals/settings'),
+  appealDuplicates: (query) => get('/api/appeals/duplicates', query),
+  appealDispatchSuggestion: (id) => get(`/api/appeals/${encodeURIComponent(id)}/dispatch-suggestion`),
+  appealStats: (query) => get('/api/appeals/stats', query),
+  exportAppealStats: (format, query) => download('/api/appeals/stats', { ...query, format }, `appeal-stats.${format}`),
+  appealRanking: (query) => get('/api/appeals/ranking', query),
+  exportAppealRanking: (format, query) =>
+    download('/api/appeals/ranking', { ...query, format }, `appeal-ranking.${format}`),
+  appealHotspots: (query) => get('/api/appeals/hotspots', query),
+  exportAppealHotspots: (format, query) =>
+    download('/api/appeals/hotspots', { ...query, format }, `appeal-hotspots.${format}`),
 }

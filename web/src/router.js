@@ -19,6 +19,7 @@ const routes = [
       { path: 'platform/sessions', name: 'sessions', component: () => import('./views/platform/SessionsView.vue'), meta: { title: 'menu.sessions' } },
       { path: 'appeals/workbench', name: 'appeals', component: () => import('./views/appeals/AppealListView.vue'), meta: { title: 'menu.appealWorkbench' } },
       { path: 'appeals/intake', name: 'appeal-intake', component: () => import('./views/appeals/AppealIntakeView.vue'), meta: { title: 'menu.appealIntake' } },
+      { path: 'appeals/stats', name: 'appeal-stats', component: () => import('./views/appeals/AppealStatsView.vue'), meta: { title: 'menu.appealStats' } },
       // The case page has no menu entry of its own; the workbench stays highlighted.
       { path: 'appeals/case/:id(\\d+)', name: 'appeal-case', component: () => import('./views/appeals/AppealCaseView.vue'), meta: { title: 'menu.appealCase', menu: '/appeals/workbench' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

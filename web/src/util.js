@@ -1,4 +1,5 @@
-// Small pure helpers shared by the views: time display (seconds or minutes), password policy, flat list → tree.
+// Small pure helpers shared by the views: time display (seconds or minutes), Beijing periods,
+// rates and decimals, password policy, flat list → tree.
 
 // Asia/Shanghai has been UTC+8 without daylight saving since 1991, so a fixed offset gives
 // the same answer as the tz database without depending on the browser's ICU data.
@@ -24,6 +25,41 @@ export function formatMinute(ms) {
 // Today's date in Beijing as "YYYY-MM-DD" (the browser's own zone may be another one).
 export function shanghaiToday(now = Date.now()) {
   return formatTime(now).slice(0, 10)
+}
+
+// Beijing calendar periods as ["YYYY-MM-DD", "YYYY-MM-DD"], both ends included (the statistics
+// API counts whole local days): `month` is this month up to today, `lastMonth` the whole
+// previous month, `year` this year up to today.
+export function shanghaiPeriod(kind, now = Date.now()) {
+  const today = shanghaiToday(now)
+  const [y, m] = today.split('-').map(Number)
+  if (kind === 'month') return [`${y}-${pad(m)}-01`, today]
+  if (kind === 'year') return [`${y}-01-01`, today]
+  if (kind === 'lastMonth') {
+    const [py, pm] = m === 1 ? [y - 1, 12] : [y, m - 1]
+    const lastDay = new Date(Date.UTC(py, pm, 0)).getUTCDate() // day 0 of the next month
+    return [`${py}-${pad(pm)}-01`, `${py}-${pad(pm)}-${pad(lastDay)}`]
+  }
+  throw new Error(`unknown period: ${kind}`)
+}
+
+// A share (0…1) as a percentage with one decimal: 0.8734 → "87.3%"; null (no denominator)
+// and anything not a number → "—", never 0 % or 100 %.
+export function formatRate(value) {
+  if (value === null || value === undefined || value === '' || !Number.isFinite(Number(value))) return '—'
+  return `${(Number(value) * 100).toFixed(1)}%`
+}
+
+// A percentage as the statistics API sends it (87.3 for 87.3 %) with one decimal; null → "—".
+export function formatPercent(value) {
+  if (value === null || value === undefined || value === '' || !Number.isFinite(Number(value))) return '—'
+  return `${Number(value).toFixed(1)}%`
+}
+
+// A number with a fixed count of decimals, or "—" for nothing.
+export function formatDecimal(value, digits = 1) {
+  if (value === null || value === undefined || value === '' || !Number.isFinite(Number(value))) return '—'
+  return Number(value).toFixed(digits)
 }
 
 // "YYYY-MM-DD HH:mm:ss" read as Beijing time → epoch ms; null when it does not parse.

@@ -27,6 +27,25 @@ export function loadAppealRefs() {
   return loading
 }
 
+// The centre's settings (duplicate rules, ranking weights), for the texts that quote them;
+// null until loaded or when refused.
+const settings = reactive({ token: '', value: null })
+let settingsLoading = null
+
+export function loadAppealSettings() {
+  if (settings.token === auth.token && settingsLoading) return settingsLoading
+  settings.token = auth.token
+  settingsLoading = api.appealSettings().then(
+    (value) => (settings.value = value || null),
+    () => {
+      settingsLoading = null // asked again next time
+      return (settings.value = null)
+    },
+  )
+  return settingsLoading
+}
+export const appealSettings = computed(() => settings.value)
+
 const byId = (list) => computed(() => new Map(list().map((x) => [x.id, x])))
 const categoryMap = byId(() => refs.categories)
 const departmentMap = byId(() => refs.departments)
@@ -66,6 +85,12 @@ export function leadUnitName(c) {
   return ''
 }
 
+// A list item's names: the server's (`category_name`, `region_name`, `lead_unit_name`) when
+// it sends them, else looked up from the reference lists by id.
+export const rowCategoryName = (row) => row?.category_name || categoryName(row?.category_id)
+export const rowRegionName = (row) => row?.region_name || regionName(row?.region_id)
+export const rowLeadUnitName = (row) => row?.lead_unit_name || leadUnitName(row)
+
 // Pickers. The catalogue offers active categories only; leaves are the choosable ones.
 export const categoryTree = computed(() => buildTree(refs.categories.filter((c) => c.active), 'code'))
 export const departmentTree = computed(() => buildTree(refs.departments, 'sort'))
@@ -91,7 +116,7 @@ export function placesUnder(townId) {
 
 // --- labels ----------------------------------------------------------------------------
 
-// kind: channel | type | urgency | state | action | result | satisfaction | warning
+// kind: channel | type | urgency | state | action | result | satisfaction | warning | reason | sort
 export function codeLabel(kind, code, fallback = '') {
   if (code === null || code === undefined || code === '') return ''
   const key = `appeal.${kind}.${code}`
@@ -103,6 +128,9 @@ export const kChannels = ['phone', 'website', 'wechat', 'app', 'letter', 'leader
 export const kTypes = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other']
 export const kUrgencies = ['normal', 'urgent', 'critical']
 export const kWarnings = ['green', 'yellow', 'red']
+export const kSatisfactions = ['satisfied', 'basically_satisfied', 'dissatisfied']
+// Orders the list accepts (`sort`); the first is the server's default.
+export const kSorts = ['-created_at', 'created_at', 'handle_due_at', '-handle_due_at', 'number']
 
 const kStateTag = {
   registered: 'info',
