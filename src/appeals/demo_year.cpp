@@ -583,6 +583,15 @@ DemoYearResult load_demo_year(platform::Runtime& rt, const std::string& params_f
   std::int64_t next_id = 1;
   auto flush = [&] {
     rt.db.write([&](platform::Tx& tx) {
+      constexpr int kBulkCacheMib = 256;  // a batch's pages stay in memory until its commit
+      set_page_cache(tx.sql, tx.dialect, kBulkCacheMib);
+      tx.after_commit([&rt, &tx] {
+        try {
+          set_page_cache(tx.sql, tx.dialect, rt.config.database.sqlite_cache_mib);
+        } catch (const std::exception& e) {
+          spdlog::warn("event=page_cache_restore_failed error=\"{}\"", e.what());
+        }
+      });
       insert_appeals_bulk(tx.sql, tx.dialect, batch);
       insert_timeline_bulk(tx.sql, timeline);
       index_new_content(tx.sql, tx.dialect, static_cast<int>(batch.size()));

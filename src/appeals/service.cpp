@@ -244,8 +244,9 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
   // Intake is the hot write path: concurrent registrations share one commit (group commit).
   return rt_.db.write_grouped([&](Tx& tx) {
     if (a.region_id) {
-      if (!region_path(tx.sql, *a.region_id)) throw field_error("region_id", "区域不存在", "no such region");
-      a.town_id = town_of(tx.sql, *a.region_id);
+      const auto place = region_town(rt_.db, tx.sql, *a.region_id);
+      if (!place.exists) throw field_error("region_id", "区域不存在", "no such region");
+      a.town_id = place.town_id;
     }
     a.created_at = platform::now_ms();
     a.is_repeat = !a.caller_phone.empty() &&

@@ -457,6 +457,10 @@ void raise_number(soci::session& sql, const std::string& day, int last) {
   }
 }
 
+void set_page_cache(soci::session& sql, platform::Dialect dialect, int mib) {
+  if (dialect == platform::Dialect::kSqlite) sql << "PRAGMA cache_size = -" + std::to_string(mib * 1024);
+}
+
 std::int64_t max_appeal_id(soci::session& sql) {
   long long id = 0;
   soci::indicator ind = soci::i_null;
@@ -758,14 +762,29 @@ int index_new_content(soci::session& sql, platform::Dialect dialect, int limit) 
   return static_cast<int>(n);
 }
 
-std::optional<std::int64_t> town_of(soci::session& sql, std::int64_t region_id) {
-  long long id = region_id, town = 0;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT t.id FROM regions r JOIN regions t ON t.level = 'town' AND r.path LIKE t.path || '%' "
-         "WHERE r.id = :id",
-      soci::use(id), soci::into(town, ind);
-  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
-  return town;
+namespace {
+struct RegionTownQuery : platform::CachedQuery {
+  long long id = 0, town = 0;
+  soci::indicator town_ind = soci::i_null;
+  std::string path;
+  soci::statement st;
+  explicit RegionTownQuery(soci::session& sql)
+      : st((sql.prepare << "SELECT r.path, t.id FROM regions r LEFT JOIN regions t ON t.level = 'town' "
+                           "AND r.path LIKE t.path || '%' WHERE r.id = :id",
+            soci::use(id), soci::into(path), soci::into(town, town_ind))) {}
+};
+}  // namespace
+
+RegionTown region_town(platform::Database& db, soci::session& sql, std::int64_t region_id) {
+  auto& q = db.cached<RegionTownQuery>(sql, "appeals.region_town",
+                                       [](soci::session& s) { return std::make_unique<RegionTownQuery>(s); });
+  q.id = region_id;
+  q.town_ind = soci::i_null;
+  RegionTown out;
+  out.exists = q.st.execute(true);
+  if (out.exists && q.town_ind == soci::i_ok) out.town_id = q.town;
+  db.finish(q.st);
+  return out;
 }
 
 namespace {

@@ -45,6 +45,8 @@ void insert_timeline_bulk(soci::session& sql, const std::vector<TimelineEntry>& 
 // Raises the day's last case number to at least `last` (after a bulk load).
 void raise_number(soci::session& sql, const std::string& day, int last);
 std::int64_t max_appeal_id(soci::session& sql);
+// SQLite: this connection's page cache in MiB (a bulk load raises it, then restores it).
+void set_page_cache(soci::session& sql, platform::Dialect dialect, int mib);
 // PostgreSQL: moves the id sequences past explicitly inserted ids. No-op on SQLite.
 void sync_id_sequences(soci::session& sql, platform::Dialect dialect);
 // Writes every mutable column of `a` if the stored version is still `a.version`; bumps the
@@ -65,8 +67,13 @@ void decide_request(soci::session& sql, std::int64_t request_id, bool approved, 
 std::optional<std::string> department_path(soci::session& sql, std::int64_t id);
 std::optional<std::string> region_path(soci::session& sql, std::int64_t id);
 std::optional<std::string> region_level(soci::session& sql, std::int64_t id);
-// The town whose subtree holds region `id` (itself if it is a town); nullopt above towns.
-std::optional<std::int64_t> town_of(soci::session& sql, std::int64_t region_id);
+// Whether region `id` exists, and the town whose subtree holds it (itself if it is a town;
+// nullopt above towns). Prepared once per pooled session (intake asks on every case).
+struct RegionTown {
+  bool exists = false;
+  std::optional<std::int64_t> town_id;
+};
+RegionTown region_town(platform::Database& db, soci::session& sql, std::int64_t region_id);
 
 // ---- duplicates
 // Whether `phone` filed an appeal of `category_id` at or after `since` (any state).
