@@ -573,6 +573,23 @@ DemoYearResult load_demo_year(platform::Runtime& rt, const std::string& params_f
     throw Error::invalid("malformed-json", "文件不是合法的 JSON：" + params_file, "not valid JSON: " + params_file);
   DemoYearOptions o = options;
   if (o.end_ms == 0) o.end_ms = platform::now_ms();
+  // The district's dispatch catalogue: each top-level category to its department (the same
+  // table the simulation dispatches by), unless the centre has written its own.
+  rt.db.write([&](platform::Tx& tx) {
+    if (!load_dispatch_rules(tx.sql).empty()) return;
+    std::map<std::string, std::int64_t> departments;
+    soci::rowset<soci::row> rows = tx.sql.prepare << "SELECT id, code FROM departments";
+    for (const auto& r : rows) departments[get_str(r, 1)] = get_i64(r, 0);
+    for (const auto& c : load_categories(tx.sql)) {
+      if (c.parent_id || !params.at("lead_department").contains(c.code)) continue;
+      auto d = departments.find(params["lead_department"][c.code].get<std::string>());
+      if (d == departments.end()) continue;
+      DispatchRule rule;
+      rule.category_id = c.id;
+      rule.lead_department_id = d->second;
+      upsert_dispatch_rule(tx.sql, rule);
+    }
+  });
   Simulator sim(rt, params, o);
   const auto times = sim.arrivals(o.appeals);
   const auto hours = platform::OfficeHours::parse(rt.config.calendar.office_hours);

@@ -151,6 +151,15 @@ struct Category {
   bool auto_dispatch = false;
 };
 
+// 派单目录: who leads the cases of a category in a region (region 0 = anywhere in the district).
+struct DispatchRule {
+  std::int64_t id = 0;
+  std::int64_t category_id = 0;
+  std::int64_t region_id = 0;
+  std::optional<std::int64_t> lead_department_id, lead_region_id;  // exactly one
+  std::vector<std::int64_t> co_department_ids;
+};
+
 // A pending or decided return/extension request.
 struct UnitRequest {
   std::int64_t id = 0;

@@ -455,6 +455,15 @@ nlohmann::json period_json(const StatsFilter& f) {
 
 bool wants_file(const Request& req) { return req.q("format").has_value(); }
 
+nlohmann::json rule_json(const DispatchRule& r) {
+  return {{"id", r.id},
+          {"category_id", r.category_id},
+          {"region_id", r.region_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.region_id)},
+          {"lead_department_id", opt(r.lead_department_id)},
+          {"lead_region_id", opt(r.lead_region_id)},
+          {"co_department_ids", r.co_department_ids}};
+}
+
 }  // namespace
 
 void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
@@ -662,6 +671,50 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
                               {"top", cats}});
            }
            return Response::json(200, {{"period", period_json(f)}, {"items", items}});
+         }});
+  r.add({"GET", "/api/appeals/dispatch-rules", "appeals:read", true, "appeals",
+         "The dispatch catalogue (派单目录): category × town (null = anywhere) → lead unit and co-units",
+         [&service](const Request&, const Principal*) {
+           nlohmann::json items = nlohmann::json::array();
+           for (const auto& rule : service.dispatch_rules()) items.push_back(rule_json(rule));
+           return Response::json(200, {{"items", items}});
+         }});
+  r.add({"PUT", "/api/appeals/dispatch-rules", "appeals:config", true, "appeals",
+         "Set the rule of one (category_id, region_id) pair: lead_department_id or lead_region_id, co_department_ids",
+         [&service](const Request& req, const Principal* who) {
+           const auto& body = req.json_object();
+           Fields f(body, {"category_id", "region_id", "lead_department_id", "lead_region_id", "co_department_ids"});
+           DispatchRule rule;
+           rule.category_id = f.integer("category_id", 1, INT64_MAX);
+           rule.region_id = f.opt_id("region_id").value_or(0);
+           rule.lead_department_id = f.opt_id("lead_department_id");
+           rule.lead_region_id = f.opt_id("lead_region_id");
+           if (body.contains("co_department_ids")) rule.co_department_ids = f.id_list("co_department_ids", 10);
+           f.done();
+           return Response::json(200, rule_json(service.put_dispatch_rule(*who, platform::actor_of(req, who), rule)));
+         }});
+  r.add({"DELETE", "/api/appeals/dispatch-rules/{id}", "appeals:config", true, "appeals", "Delete a dispatch rule",
+         [&service](const Request& req, const Principal* who) {
+           service.delete_dispatch_rule(*who, platform::actor_of(req, who), req.id_param());
+           return Response::no_content();
+         }});
+  r.add({"PUT", "/api/appeals/categories/{id}/auto-dispatch", "appeals:config", true, "appeals",
+         "Turn automatic dispatch by the catalogue on or off for a category ({\"enabled\": true})",
+         [&service](const Request& req, const Principal* who) {
+           const auto& body = req.json_object();
+           Fields f(body, {"enabled"});
+           const bool enabled = flag(f, body, "enabled");
+           if (!body.contains("enabled")) f.fail("enabled", "必填", "is required");
+           f.done();
+           service.set_auto_dispatch(*who, platform::actor_of(req, who), req.id_param(), enabled);
+           return Response::json(200, {{"id", req.id_param()}, {"auto_dispatch", enabled}});
+         }});
+  r.add({"GET", "/api/appeals/{id}/dispatch-suggestion", "appeals:dispatch", true, "appeals",
+         "The dispatch catalogue's suggestion for a case (404 when no rule applies)",
+         [&service](const Request& req, const Principal* who) {
+           auto rule = service.dispatch_suggestion(*who, req.id_param());
+           if (!rule) throw Error::not_found("派单目录中没有适用的规则", "no dispatch rule applies to this appeal");
+           return Response::json(200, rule_json(*rule));
          }});
   r.add({"GET", "/api/appeals/{id}", "appeals:read", true, "appeals",
          "One appeal with its timeline and the actions the caller may take",

@@ -98,9 +98,13 @@ void AppealService::reload_snapshot() {
   auto fresh = std::make_shared<Snapshot>();
   rt_.db.read([&](soci::session& sql) {
     for (const auto& c : load_categories(sql)) {
-      fresh->categories[c.id].active = c.active;
+      auto& e = fresh->categories[c.id];
+      e.active = c.active;
+      e.auto_dispatch = c.auto_dispatch;
+      e.parent = c.parent_id;
       if (c.parent_id) fresh->categories[*c.parent_id].leaf = false;
     }
+    for (auto& r : load_dispatch_rules(sql)) fresh->rules[{r.category_id, r.region_id}] = std::move(r);
     fresh->settings = settings_from(load_settings(sql));
   });
   std::lock_guard lock(snapshot_mu_);
@@ -260,8 +264,103 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
     platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), "create", nullptr, state_json(a));
     rt_.bus.publish(tx, "appeals.case.created",
                     {{"id", a.id}, {"number", a.number}, {"category_id", a.category_id}, {"urgency", code(a.urgency)}});
+    // Categories with automatic dispatch go straight to the unit the catalogue names.
+    if (category->second.auto_dispatch) {
+      if (auto rule = rule_for(*snap, a.category_id, a.town_id)) {
+        ActionInput in;
+        in.action = Action::kDispatch;
+        in.lead_department_id = rule->lead_department_id;
+        in.lead_region_id = rule->lead_region_id;
+        in.co_department_ids = rule->co_department_ids;
+        in.note = "按派单目录自动派单";
+        perform(tx, who, actor, a, in, "系统自动派单");
+      }
+    }
     return a;
   });
+}
+
+std::optional<DispatchRule> AppealService::rule_for(const Snapshot& snap, std::int64_t category_id,
+                                                    std::optional<std::int64_t> town_id) {
+  // The most specific category first; within it, the town's own rule before the district's.
+  for (std::optional<std::int64_t> c = category_id; c;) {
+    if (town_id)
+      if (auto it = snap.rules.find({*c, *town_id}); it != snap.rules.end()) return it->second;
+    if (auto it = snap.rules.find({*c, 0}); it != snap.rules.end()) return it->second;
+    auto e = snap.categories.find(*c);
+    c = e == snap.categories.end() ? std::nullopt : e->second.parent;
+  }
+  return std::nullopt;
+}
+
+std::optional<DispatchRule> AppealService::dispatch_suggestion(const Principal& who, std::int64_t appeal_id) {
+  if (!who.can("appeals:dispatch")) throw Error::forbidden("无权派单", "you may not dispatch appeals");
+  auto a = rt_.db.read([&](soci::session& sql) -> std::optional<Appeal> {
+    if (!visible(sql, who, appeal_id)) return std::nullopt;
+    return load_appeal(sql, appeal_id);
+  });
+  if (!a) throw not_found();
+  return rule_for(*snapshot(), a->category_id, a->town_id);
+}
+
+std::vector<DispatchRule> AppealService::dispatch_rules() {
+  std::vector<DispatchRule> out;
+  for (const auto& [key, r] : snapshot()->rules) out.push_back(r);
+  return out;
+}
+
+DispatchRule AppealService::put_dispatch_rule(const Principal& who, const platform::Actor& actor, DispatchRule rule) {
+  if (!who.can("appeals:config")) throw Error::forbidden("无权维护派单目录", "you may not edit the dispatch catalogue");
+  rt_.db.write([&](Tx& tx) {
+    if (!find_category(tx.sql, rule.category_id))
+      throw field_error("category_id", "诉求分类不存在", "no such category");
+    if (rule.region_id != 0 && region_level(tx.sql, rule.region_id) != std::optional<std::string>("town"))
+      throw field_error("region_id", "区域应为镇街（或留空表示全区）", "region must be a town (or empty: anywhere)");
+    if (rule.lead_department_id.has_value() == rule.lead_region_id.has_value())
+      throw field_error("lead_department_id", "请指定一个主办单位（部门或镇街）", "give exactly one lead unit");
+    if (rule.lead_department_id && !department_path(tx.sql, *rule.lead_department_id))
+      throw field_error("lead_department_id", "主办部门不存在", "no such department");
+    if (rule.lead_region_id && region_level(tx.sql, *rule.lead_region_id) != std::optional<std::string>("town"))
+      throw field_error("lead_region_id", "主办镇街不存在", "no such town");
+    for (auto d : rule.co_department_ids) {
+      if (!department_path(tx.sql, d))
+        throw field_error("co_department_ids", "协办部门不存在", "no such co-department");
+      if (d == rule.lead_department_id.value_or(0))
+        throw field_error("co_department_ids", "协办单位不能与主办单位相同", "a co-unit cannot be the lead unit");
+    }
+    rule.id = upsert_dispatch_rule(tx.sql, rule);
+    nlohmann::json after{
+        {"category_id", rule.category_id},
+        {"region_id", rule.region_id},
+        {"lead_department_id",
+         rule.lead_department_id ? nlohmann::json(*rule.lead_department_id) : nlohmann::json(nullptr)},
+        {"lead_region_id", rule.lead_region_id ? nlohmann::json(*rule.lead_region_id) : nlohmann::json(nullptr)},
+        {"co_department_ids", rule.co_department_ids}};
+    platform::audit_operation(tx, actor, "appeal_dispatch_rule", std::to_string(rule.id), "put", nullptr, after);
+  });
+  reload_snapshot();
+  return rule;
+}
+
+void AppealService::delete_dispatch_rule(const Principal& who, const platform::Actor& actor, std::int64_t id) {
+  if (!who.can("appeals:config")) throw Error::forbidden("无权维护派单目录", "you may not edit the dispatch catalogue");
+  rt_.db.write([&](Tx& tx) {
+    if (!appeals::delete_dispatch_rule(tx.sql, id)) throw Error::not_found("派单规则不存在", "no such dispatch rule");
+    platform::audit_operation(tx, actor, "appeal_dispatch_rule", std::to_string(id), "delete", nullptr, nullptr);
+  });
+  reload_snapshot();
+}
+
+void AppealService::set_auto_dispatch(const Principal& who, const platform::Actor& actor, std::int64_t category_id,
+                                      bool enabled) {
+  if (!who.can("appeals:config")) throw Error::forbidden("无权维护派单目录", "you may not edit the dispatch catalogue");
+  rt_.db.write([&](Tx& tx) {
+    if (!find_category(tx.sql, category_id)) throw Error::not_found("诉求分类不存在", "no such category");
+    appeals::set_auto_dispatch(tx.sql, category_id, enabled);
+    platform::audit_operation(tx, actor, "appeal_category", std::to_string(category_id), "auto_dispatch", nullptr,
+                              {{"auto_dispatch", enabled}});
+  });
+  reload_snapshot();
 }
 
 // ------------------------------------------------------------------- reads
@@ -406,50 +505,55 @@ CaseView AppealService::act(const Principal& who, const platform::Actor& actor, 
           .with("state", std::string(code(a.state)))
           .with("allowed_actions", names);
     }
-    const auto before = state_json(a);
-    const State from = a.state;
-    const auto now = platform::now_ms();
-    std::string note = in.note;
-    ActionInput input = in;
-    // 重办 has a limit: after max_reopens the callback's outcome is final and the case closes.
-    if (input.callback) input.callback->final_round = a.reopen_count >= snapshot()->settings.max_reopens;
-    apply(tx.sql, who, a, input, now, note);
-    a.state = next_state(from, input.action, input.callback);
-    if (!update_appeal(tx.sql, a))
-      throw Error::conflict("appeal-changed", "诉求已被他人更新，请刷新后重试",
-                            "the appeal changed meanwhile; reload and retry");
-    nlohmann::json data = nlohmann::json::object();
-    if (in.lead_department_id) data["lead_department_id"] = *in.lead_department_id;
-    if (in.lead_region_id) data["lead_region_id"] = *in.lead_region_id;
-    if (!in.co_department_ids.empty()) data["co_department_ids"] = in.co_department_ids;
-    if (in.region_id) data["region_id"] = *in.region_id;
-    if (in.extra_days) data["extra_days"] = *in.extra_days;
-    if (in.result) data["result"] = code(*in.result);
-    if (in.callback) {
-      data["reached"] = in.callback->reached;
-      data["solved"] = in.callback->solved;
-      if (in.callback->satisfaction) data["satisfaction"] = code(*in.callback->satisfaction);
-    }
-    if (in.master_id) data["master_id"] = *in.master_id;
-    if (in.supervise_level) data["level"] = *in.supervise_level;
-    append_timeline(
-        rt_.db, tx.sql,
-        {0, a.id, now, who.user_id, who.name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
-    platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), std::string(code(in.action)), before,
-                              state_json(a));
-    rt_.bus.publish(tx, "appeals.case." + std::string(code(in.action)),
-                    {{"id", a.id}, {"number", a.number}, {"from", code(from)}, {"to", code(a.state)}});
-    if (a.state == State::kClosed && from != State::kClosed) {
-      // Merged duplicates close with their master's reply.
-      long long master = a.id, at = now;
-      platform::Nullable<std::string> text(a.reply_text);
-      std::string result = a.reply_result ? std::string(code(*a.reply_result)) : std::string("solved");
-      tx.sql << "UPDATE appeals SET closed_at = :at, reply_text = :t, reply_result = :r, version = version + 1 "
-                "WHERE master_id = :m AND state = 'merged'",
-          soci::use(at), soci::use(text.value, text.ind), soci::use(result), soci::use(master);
-    }
+    perform(tx, who, actor, a, in, who.name);
   });
   return get(who, id);
+}
+
+void AppealService::perform(Tx& tx, const Principal& who, const platform::Actor& actor, Appeal& a,
+                            const ActionInput& in, const std::string& user_name) {
+  const auto before = state_json(a);
+  const State from = a.state;
+  const auto now = platform::now_ms();
+  std::string note = in.note;
+  ActionInput input = in;
+  // 重办 has a limit: after max_reopens the callback's outcome is final and the case closes.
+  if (input.callback) input.callback->final_round = a.reopen_count >= snapshot()->settings.max_reopens;
+  apply(tx.sql, who, a, input, now, note);
+  a.state = next_state(from, input.action, input.callback);
+  if (!update_appeal(tx.sql, a))
+    throw Error::conflict("appeal-changed", "诉求已被他人更新，请刷新后重试",
+                          "the appeal changed meanwhile; reload and retry");
+  nlohmann::json data = nlohmann::json::object();
+  if (in.lead_department_id) data["lead_department_id"] = *in.lead_department_id;
+  if (in.lead_region_id) data["lead_region_id"] = *in.lead_region_id;
+  if (!in.co_department_ids.empty()) data["co_department_ids"] = in.co_department_ids;
+  if (in.region_id) data["region_id"] = *in.region_id;
+  if (in.extra_days) data["extra_days"] = *in.extra_days;
+  if (in.result) data["result"] = code(*in.result);
+  if (in.callback) {
+    data["reached"] = in.callback->reached;
+    data["solved"] = in.callback->solved;
+    if (in.callback->satisfaction) data["satisfaction"] = code(*in.callback->satisfaction);
+  }
+  if (in.master_id) data["master_id"] = *in.master_id;
+  if (in.supervise_level) data["level"] = *in.supervise_level;
+  append_timeline(
+      rt_.db, tx.sql,
+      {0, a.id, now, who.user_id, user_name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
+  platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), std::string(code(in.action)), before,
+                            state_json(a));
+  rt_.bus.publish(tx, "appeals.case." + std::string(code(in.action)),
+                  {{"id", a.id}, {"number", a.number}, {"from", code(from)}, {"to", code(a.state)}});
+  if (a.state == State::kClosed && from != State::kClosed) {
+    // Merged duplicates close with their master's reply.
+    long long master = a.id, at = now;
+    platform::Nullable<std::string> text(a.reply_text);
+    std::string result = a.reply_result ? std::string(code(*a.reply_result)) : std::string("solved");
+    tx.sql << "UPDATE appeals SET closed_at = :at, reply_text = :t, reply_result = :r, version = version + 1 "
+              "WHERE master_id = :m AND state = 'merged'",
+        soci::use(at), soci::use(text.value, text.ind), soci::use(result), soci::use(master);
+  }
 }
 
 void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, const ActionInput& in, std::int64_t now,

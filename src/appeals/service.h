@@ -107,6 +107,15 @@ class AppealService {
   std::vector<RankRow> ranking(const platform::Principal& who, const StatsFilter& f);
   std::vector<HotTown> hot_spots(const platform::Principal& who, const StatsFilter& f, int top);
   Settings settings() const;
+
+  // 派单目录: the rule for a case's category (or its nearest ancestor with one) in its town
+  // (or anywhere); nullopt without one. appeals:dispatch.
+  std::optional<DispatchRule> dispatch_suggestion(const platform::Principal& who, std::int64_t appeal_id);
+  std::vector<DispatchRule> dispatch_rules();
+  DispatchRule put_dispatch_rule(const platform::Principal& who, const platform::Actor& actor, DispatchRule rule);
+  void delete_dispatch_rule(const platform::Principal& who, const platform::Actor& actor, std::int64_t id);
+  void set_auto_dispatch(const platform::Principal& who, const platform::Actor& actor, std::int64_t category_id,
+                         bool enabled);
   Settings update_settings(const platform::Principal& who, const platform::Actor& actor, const nlohmann::json& changes);
 
   // Recomputes the red/yellow/green of open cases and the due dates a calendar update now
@@ -122,6 +131,10 @@ class AppealService {
 
  private:
   Role role_of(soci::session& sql, const platform::Principal& who, const Appeal& a);
+  // Applies an allowed action to a loaded case: fields, state, version check, timeline line
+  // (by `user_name`), operation log, outbox event, merged duplicates. REQUIRES: allowed.
+  void perform(platform::Tx& tx, const platform::Principal& who, const platform::Actor& actor, Appeal& a,
+               const ActionInput& in, const std::string& user_name);
   void apply(soci::session& sql, const platform::Principal& who, Appeal& a, const ActionInput& in, std::int64_t now,
              std::string& note);
   void set_due_dates(soci::session& sql, Appeal& a, std::int64_t from);
@@ -132,11 +145,16 @@ class AppealService {
     struct Entry {
       bool active = true;
       bool leaf = true;
+      bool auto_dispatch = false;
+      std::optional<std::int64_t> parent;
     };
     std::map<std::int64_t, Entry> categories;
     Settings settings;
+    std::map<std::pair<std::int64_t, std::int64_t>, DispatchRule> rules;  // (category, region)
   };
   void reload_snapshot();
+  static std::optional<DispatchRule> rule_for(const Snapshot& snap, std::int64_t category_id,
+                                              std::optional<std::int64_t> town_id);
   std::shared_ptr<const Snapshot> snapshot() const;
 
   platform::Runtime& rt_;

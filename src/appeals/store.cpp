@@ -224,6 +224,59 @@ void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, c
 
 // ---------------------------------------------------------------- settings
 
+std::vector<DispatchRule> load_dispatch_rules(soci::session& sql) {
+  std::vector<DispatchRule> out;
+  soci::rowset<soci::row> rows = sql.prepare
+                                 << "SELECT id, category_id, region_id, lead_department_id, lead_region_id, "
+                                    "co_department_ids FROM appeal_dispatch_rules ORDER BY category_id, "
+                                    "region_id";
+  for (const auto& r : rows) {
+    DispatchRule d;
+    d.id = get_i64(r, 0);
+    d.category_id = get_i64(r, 1);
+    d.region_id = get_i64(r, 2);
+    d.lead_department_id = opt_i64(r, 3);
+    d.lead_region_id = opt_i64(r, 4);
+    const auto co = get_str(r, 5);
+    for (std::size_t pos = 0; pos < co.size();) {
+      auto end = co.find(',', pos);
+      if (end == std::string::npos) end = co.size();
+      if (end > pos) d.co_department_ids.push_back(std::stoll(co.substr(pos, end - pos)));
+      pos = end + 1;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::int64_t upsert_dispatch_rule(soci::session& sql, const DispatchRule& r) {
+  long long category = r.category_id, region = r.region_id;
+  Nullable<long long> dept(r.lead_department_id), town(r.lead_region_id);
+  std::string co;
+  for (auto d : r.co_department_ids) co += (co.empty() ? "" : ",") + std::to_string(d);
+  sql << "DELETE FROM appeal_dispatch_rules WHERE category_id = :c AND region_id = :r", soci::use(category),
+      soci::use(region);
+  long long id = 0;
+  sql << "INSERT INTO appeal_dispatch_rules (category_id, region_id, lead_department_id, lead_region_id, "
+         "co_department_ids) VALUES (:c, :r, :d, :t, :co) RETURNING id",
+      soci::use(category), soci::use(region), soci::use(dept.value, dept.ind), soci::use(town.value, town.ind),
+      soci::use(co), soci::into(id);
+  return id;
+}
+
+bool delete_dispatch_rule(soci::session& sql, std::int64_t id) {
+  long long i = id;
+  soci::statement st = (sql.prepare << "DELETE FROM appeal_dispatch_rules WHERE id = :id", soci::use(i));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+void set_auto_dispatch(soci::session& sql, std::int64_t category_id, bool enabled) {
+  long long id = category_id;
+  int on = enabled ? 1 : 0;
+  sql << "UPDATE appeal_categories SET auto_dispatch = :a WHERE id = :id", soci::use(on), soci::use(id);
+}
+
 std::map<std::string, std::string> load_settings(soci::session& sql) {
   std::map<std::string, std::string> out;
   soci::rowset<soci::row> rows = sql.prepare << "SELECT key, value FROM appeal_settings";

@@ -27,6 +27,13 @@ std::int64_t insert_category(soci::session& sql, std::optional<std::int64_t> par
 std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, Urgency urgency);
 void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, const SlaLimit& limit);
 
+// ---- dispatch catalogue (派单目录)
+std::vector<DispatchRule> load_dispatch_rules(soci::session& sql);
+// Inserts, or replaces the rule of the same (category, region). Returns its id.
+std::int64_t upsert_dispatch_rule(soci::session& sql, const DispatchRule& r);
+bool delete_dispatch_rule(soci::session& sql, std::int64_t id);
+void set_auto_dispatch(soci::session& sql, std::int64_t category_id, bool enabled);
+
 // ---- settings (business settings the centre edits; see settings.h)
 std::map<std::string, std::string> load_settings(soci::session& sql);
 void set_setting(soci::session& sql, const std::string& key, const std::string& value);

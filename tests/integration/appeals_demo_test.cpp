@@ -71,6 +71,7 @@ TEST(AppealDemoYear, PlaysCasesThroughTheWorkflowAndStaysUsable) {
     EXPECT_EQ(result.appeals, 3000);
     EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeals"), 3000);
     EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeal_timeline"), result.timeline);
+    EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeal_dispatch_rules"), 16);  // one per top-level category
     // Every case starts with its registration, and no case was received after the end.
     EXPECT_EQ(count(rt, "SELECT COUNT(DISTINCT appeal_id) FROM appeal_timeline WHERE action = 'register'"), 3000);
     EXPECT_EQ(count(rt, "SELECT COUNT(*) FROM appeals WHERE created_at > " + std::to_string(o.end_ms)), 0);

@@ -748,3 +748,83 @@ TEST(AppealStats, CountsWhatHappenedToTheCasesWithinScope) {
 
 }  // namespace
 }  // namespace ecity::test
+
+namespace ecity::test {
+namespace {
+
+TEST(AppealDispatchCatalogue, RulesSuggestionAndAutomaticDispatch) {
+  const auto& p = people();
+  auto admin = login("admin");
+  const auto manhole = leaf_category("井盖缺失破损");
+  const auto urban = id_where("/api/appeals/categories", "name", "城乡建设");
+  // Only appeals:config edits the catalogue; everyone who reads appeals sees it.
+  const json district_rule = {{"category_id", urban}, {"lead_department_id", p.housing_dept}};
+  EXPECT_EQ(http("PUT", "/api/appeals/dispatch-rules", district_rule.dump(), bearer(p.dispatcher)).status, 403);
+  auto put = http("PUT", "/api/appeals/dispatch-rules", district_rule.dump(), bearer(admin));
+  ASSERT_EQ(put.status, 200) << put.body;
+  const auto district_rule_id = put.json()["id"].get<std::int64_t>();
+  ASSERT_EQ(http("GET", "/api/appeals/dispatch-rules", "", bearer(p.agent)).status, 200);
+  // Bad rules: two leads, a village as region, an unknown category, a co-unit equal to the lead.
+  for (const json& bad :
+       {json{{"category_id", urban}, {"lead_department_id", p.housing_dept}, {"lead_region_id", p.tanshan_town}},
+        json{{"category_id", urban}, {"region_id", p.tanshan_village}, {"lead_region_id", p.tanshan_town}},
+        json{{"category_id", 999999}, {"lead_department_id", p.housing_dept}},
+        json{{"category_id", urban}, {"lead_department_id", p.housing_dept}, {"co_department_ids", {p.housing_dept}}},
+        json{{"category_id", urban}, {"lead_department_id", p.housing_dept}, {"colour", "red"}}})
+    EXPECT_EQ(http("PUT", "/api/appeals/dispatch-rules", bad.dump(), bearer(admin)).status, 400) << bad.dump();
+  // A case of a leaf under 城乡建设 gets the district rule (from its ancestor category)…
+  auto body = new_appeal("坛山街道青檀路井盖缺失，夜间行人易跌落，请尽快补装。");
+  body["category_id"] = manhole;
+  auto id = create(body)["id"].get<std::int64_t>();
+  auto s = http("GET", "/api/appeals/" + std::to_string(id) + "/dispatch-suggestion", "", bearer(p.dispatcher));
+  ASSERT_EQ(s.status, 200) << s.body;
+  EXPECT_EQ(s.json()["lead_department_id"], p.housing_dept);
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/dispatch-suggestion", "", bearer(p.agent)).status,
+            403);
+  // …until the town has its own rule for the leaf, which wins for cases located in the town.
+  json town_rule = {{"category_id", manhole}, {"region_id", p.tanshan_town}, {"lead_region_id", p.tanshan_town}};
+  auto town_put = http("PUT", "/api/appeals/dispatch-rules", town_rule.dump(), bearer(admin));
+  ASSERT_EQ(town_put.status, 200) << town_put.body;
+  s = http("GET", "/api/appeals/" + std::to_string(id) + "/dispatch-suggestion", "", bearer(p.dispatcher));
+  EXPECT_EQ(s.json()["lead_region_id"], p.tanshan_town);
+  auto elsewhere = body;
+  elsewhere["region_id"] = p.gushao_town;
+  auto g = create(elsewhere)["id"].get<std::int64_t>();
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(g) + "/dispatch-suggestion", "", bearer(p.dispatcher))
+                .json()["lead_department_id"],
+            p.housing_dept);
+  // Automatic dispatch: on for the leaf, a new case arrives dispatched to the town.
+  EXPECT_EQ(http("PUT", "/api/appeals/categories/" + std::to_string(manhole) + "/auto-dispatch", R"({"enabled": true})",
+                 bearer(p.dispatcher))
+                .status,
+            403);
+  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + std::to_string(manhole) + "/auto-dispatch", R"({"enabled": true})",
+                 bearer(admin))
+                .status,
+            200);
+  auto autod = create(body);
+  EXPECT_EQ(autod["state"], "dispatched");
+  EXPECT_EQ(autod["lead_region_id"], p.tanshan_town);
+  EXPECT_TRUE(autod["handle_due_at"].is_number() || autod["sla_pending"] == true);
+  auto c =
+      http("GET", "/api/appeals/" + std::to_string(autod["id"].get<std::int64_t>()), "", bearer(p.dispatcher)).json();
+  ASSERT_EQ(c["timeline"].size(), 2u);
+  EXPECT_EQ(c["timeline"][1]["action"], "dispatch");
+  EXPECT_EQ(c["timeline"][1]["user_name"], "系统自动派单");
+  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + std::to_string(manhole) + "/auto-dispatch",
+                 R"({"enabled": false})", bearer(admin))
+                .status,
+            200);
+  EXPECT_EQ(create(body)["state"], "registered");
+  // Rules go away; a case with no rule has no suggestion.
+  const auto town_rule_id = town_put.json()["id"].get<std::int64_t>();
+  for (auto rid : {town_rule_id, district_rule_id}) {
+    EXPECT_EQ(http("DELETE", "/api/appeals/dispatch-rules/" + std::to_string(rid), "", bearer(admin)).status, 204);
+    EXPECT_EQ(http("DELETE", "/api/appeals/dispatch-rules/" + std::to_string(rid), "", bearer(admin)).status, 404);
+  }
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/dispatch-suggestion", "", bearer(p.dispatcher)).status,
+            404);
+}
+
+}  // namespace
+}  // namespace ecity::test
