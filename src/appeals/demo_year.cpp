@@ -138,7 +138,7 @@ class Simulator {
     if (chance(direct_share)) {
       const auto t = a.created_at + uniform(3, 20) * kMinute;
       if (t > end_) return;
-      a.reply_text = "话务员已当场解答：" + reply_text();
+      a.reply_text = "话务员已当场解答：" + pick_text("replies");
       a.reply_result = ReplyResult::kSolved;
       a.replied_at = a.closed_at = t;
       a.state = next_state(State::kRegistered, Action::kAnswer);
@@ -201,7 +201,7 @@ class Simulator {
       const auto replied = reply_time(a, from);
       if (replied > end_) return;
       a.replied_at = replied;
-      a.reply_text = reply_text();
+      a.reply_text = pick_text("replies");
       a.reply_result =
           chance(0.96) ? ReplyResult::kSolved : (chance(0.75) ? ReplyResult::kPartly : ReplyResult::kUnsolved);
       a.handle_late = a.handle_late || (a.handle_due_at && replied > *a.handle_due_at);
@@ -369,11 +369,6 @@ class Simulator {
     entry(t, Action::kArchive, from, a.state, "派单员");
   }
 
-  std::string reply_text() {
-    const auto& r = p_.at("replies");
-    return r[static_cast<std::size_t>(uniform(0, static_cast<std::int64_t>(r.size()) - 1))].get<std::string>();
-  }
-
   std::string pick_text(const char* key) {
     const auto& r = p_.at(key);
     return r[static_cast<std::size_t>(uniform(0, static_cast<std::int64_t>(r.size()) - 1))].get<std::string>();
@@ -513,18 +508,8 @@ class Simulator {
     leaf_dist_ = dist_for(0);
     summer_dist_ = dist_for(1);
     winter_dist_ = dist_for(2);
-    std::vector<double> sat;
-    for (const auto& [k, v] : p_.at("satisfaction").items()) {
-      satisfaction_.values.push_back(*parse<Satisfaction>(k));
-      sat.push_back(v.get<double>());
-    }
-    satisfaction_.dist = std::discrete_distribution<std::size_t>(sat.begin(), sat.end());
-    sat.clear();
-    for (const auto& [k, v] : p_.at("satisfaction_after_reopen").items()) {
-      second_satisfaction_.values.push_back(*parse<Satisfaction>(k));
-      sat.push_back(v.get<double>());
-    }
-    second_satisfaction_.dist = std::discrete_distribution<std::size_t>(sat.begin(), sat.end());
+    satisfaction_ = mix_of<Satisfaction>(p_.at("satisfaction"));
+    second_satisfaction_ = mix_of<Satisfaction>(p_.at("satisfaction_after_reopen"));
   }
 
   platform::Runtime& rt_;

@@ -216,7 +216,7 @@ std::optional<E> enum_query(const Request& req, const std::string& key) {
   auto e = parse<E>(*v);
   if (!e)
     throw Error::invalid("validation", "参数 " + key + " 无效", "invalid query parameter " + key)
-        .with("errors", nlohmann::json::array({{{"field", key}, {"message", "取值无效"}}}));
+        .on_field(key, "取值无效");
   return e;
 }
 
@@ -226,8 +226,7 @@ std::vector<std::string> search_terms(const Request& req) {
   auto q = req.q("q");
   if (!q) return terms;
   auto fail = [](const std::string& zh, const std::string& en) {
-    return Error::invalid("validation", zh, en)
-        .with("errors", nlohmann::json::array({{{"field", "q"}, {"message", zh}}}));
+    return Error::invalid("validation", zh, en).on_field("q", zh);
   };
   if (!platform::valid_utf8(*q)) throw fail("检索词不是有效的 UTF-8 文本", "q is not valid UTF-8");
   if (platform::utf8_length(*q) > 100) throw fail("检索词不能超过 100 个字", "q is longer than 100 characters");
@@ -421,7 +420,7 @@ StatsFilter stats_filter(const Request& req) {
     } catch (const Error&) {
       throw Error::invalid("validation", std::string("参数 ") + key + " 应为 YYYY-MM-DD 格式的日期",
                            std::string("query parameter ") + key + " must be a date YYYY-MM-DD")
-          .with("errors", nlohmann::json::array({{{"field", key}, {"message", "日期无效"}}}));
+          .on_field(key, "日期无效");
     }
   };
   const auto today = platform::local_date_of(platform::now_ms());
@@ -429,11 +428,10 @@ StatsFilter stats_filter(const Request& req) {
   const auto to = date("to").value_or(today);
   const auto span = (std::chrono::sys_days(to) - std::chrono::sys_days(from)).count();
   if (span < 0)
-    throw Error::invalid("validation", "结束日期不能早于开始日期", "to is before from")
-        .with("errors", nlohmann::json::array({{{"field", "to"}, {"message", "早于开始日期"}}}));
+    throw Error::invalid("validation", "结束日期不能早于开始日期", "to is before from").on_field("to", "早于开始日期");
   if (span > 1100)
     throw Error::invalid("validation", "统计区间最长 3 年", "the period may span at most 3 years")
-        .with("errors", nlohmann::json::array({{{"field", "to"}, {"message", "区间过长"}}}));
+        .on_field("to", "区间过长");
   auto midnight = [](std::chrono::year_month_day d) {
     const auto t = std::chrono::sys_days(d) - platform::kShanghaiUtcOffset;
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -538,7 +536,7 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
                    "参数 sort 无效，可选：-created_at, created_at, handle_due_at, "
                    "-handle_due_at, number",
                    "invalid sort; one of -created_at, created_at, handle_due_at, -handle_due_at, number")
-                   .with("errors", nlohmann::json::array({{{"field", "sort"}, {"message", "取值无效"}}}));
+                   .on_field("sort", "取值无效");
              f.sort = it->second;
            }
            auto result = service.list(*who, f);
@@ -589,7 +587,7 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
              throw Error::invalid("validation",
                                   "参数 group 无效，可选：unit, region, category, channel, type, day, week, month",
                                   "invalid group")
-                 .with("errors", nlohmann::json::array({{{"field", "group"}, {"message", "取值无效"}}}));
+                 .on_field("group", "取值无效");
            const auto f = stats_filter(req);
            if (*group == StatsGroup::kDay && f.to - f.from > 367LL * 86'400'000)
              throw Error::invalid("validation", "按日统计的区间最长一年", "group=day spans at most one year");

@@ -665,6 +665,20 @@ std::optional<std::string> region_level(soci::session& sql, std::int64_t id) {
 
 namespace {
 
+// Cases of a category's subtree, located in a region's subtree (either optional); an unknown id
+// matches nothing.
+void add_subtrees(soci::session& sql, platform::Where& w, std::optional<std::int64_t> category_id,
+                  std::optional<std::int64_t> region_id) {
+  if (category_id) {
+    auto category = find_category(sql, *category_id);
+    w.add("a.category_id IN (SELECT id FROM appeal_categories WHERE path LIKE ?)",
+          (category ? category->path : std::string("/none/")) + "%");
+  }
+  if (region_id)
+    w.add("a.region_id IN (SELECT id FROM regions WHERE path LIKE ?)",
+          region_path(sql, *region_id).value_or("/none/") + "%");
+}
+
 // kAppealColumns, each qualified with alias a.
 const std::string& prefixed_columns() {
   static const std::string out = [] {
@@ -725,16 +739,9 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
   if (f.type) w.add("a.type = ?", std::string(code(*f.type)));
   if (f.channel) w.add("a.channel = ?", std::string(code(*f.channel)));
   if (f.urgency) w.add("a.urgency = ?", std::string(code(*f.urgency)));
-  if (f.category_id) {
-    auto category = find_category(sql, *f.category_id);
-    w.add("a.category_id IN (SELECT id FROM appeal_categories WHERE path LIKE ?)",
-          (category ? category->path : std::string("/none/")) + "%");
-  }
+  add_subtrees(sql, w, f.category_id, f.region_id);
   if (f.lead_department_id) w.add("a.lead_department_id = ?", *f.lead_department_id);
   if (f.lead_region_id) w.add("a.lead_region_id = ?", *f.lead_region_id);
-  if (f.region_id)
-    w.add("a.region_id IN (SELECT id FROM regions WHERE path LIKE ?)",
-          region_path(sql, *f.region_id).value_or("/none/") + "%");
   if (f.created_from) w.add("a.created_at >= ?", *f.created_from);
   if (f.created_to) w.add("a.created_at < ?", *f.created_to);
   // A colour describes an open case; closed late cases are counted by sign_late/handle_late.
@@ -807,12 +814,13 @@ int index_new_content(soci::session& sql, platform::Dialect dialect, int limit) 
   sql << "SELECT MAX(id) FROM (SELECT id FROM appeals WHERE id > :u ORDER BY id LIMIT :l)", soci::use(upto),
       soci::use(l), soci::into(last, ind);
   if (ind != soci::i_ok) return 0;
-  sql << "INSERT INTO appeals_fts(rowid, content) SELECT id, content FROM appeals WHERE id > :u AND id <= :last",
-      soci::use(upto), soci::use(last);
+  soci::statement insert =
+      (sql.prepare << "INSERT INTO appeals_fts(rowid, content) SELECT id, content FROM appeals WHERE id > :u AND "
+                      "id <= :last",
+       soci::use(upto), soci::use(last));
+  insert.execute(true);
   sql << "UPDATE appeal_fts_state SET indexed_upto = :last WHERE id = 1", soci::use(last);
-  long long n = 0;
-  sql << "SELECT COUNT(*) FROM appeals WHERE id > :u AND id <= :last", soci::use(upto), soci::use(last), soci::into(n);
-  return static_cast<int>(n);
+  return static_cast<int>(insert.get_affected_rows());
 }
 
 namespace {
@@ -940,14 +948,7 @@ platform::Where stats_where(soci::session& sql, const StatsFilter& f, const std:
   platform::Where w;
   w.add("a.created_at >= ? AND a.created_at < ?", static_cast<long long>(f.from), static_cast<long long>(f.to));
   w.add(scope);
-  if (f.region_id)
-    w.add("a.region_id IN (SELECT id FROM regions WHERE path LIKE ?)",
-          region_path(sql, *f.region_id).value_or("/none/") + "%");
-  if (f.category_id) {
-    auto category = find_category(sql, *f.category_id);
-    w.add("a.category_id IN (SELECT id FROM appeal_categories WHERE path LIKE ?)",
-          (category ? category->path : std::string("/none/")) + "%");
-  }
+  add_subtrees(sql, w, f.category_id, f.region_id);
   if (f.channel) w.add("a.channel = ?", std::string(code(*f.channel)));
   if (f.type) w.add("a.type = ?", std::string(code(*f.type)));
   return w;

@@ -78,6 +78,10 @@ class Error : public std::runtime_error {
     extra_[key] = std::move(value);
     return std::move(*this);
   }
+  // Names the one field at fault: "errors": [{"field": field, "message": message}].
+  Error&& on_field(const std::string& field, const std::string& message) && {
+    return std::move(*this).with("errors", nlohmann::json::array({{{"field", field}, {"message", message}}}));
+  }
 
   int status() const;
 

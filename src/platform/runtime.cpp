@@ -140,7 +140,7 @@ std::optional<std::int64_t> int_query(const Request& req, const std::string& key
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
   if (ec != std::errc() || p != v->data() + v->size())
     throw Error::invalid("validation", "参数 " + key + " 应为整数", "query parameter " + key + " must be an integer")
-        .with("errors", nlohmann::json::array({{{"field", key}, {"message", "应为整数"}}}));
+        .on_field(key, "应为整数");
   return x;
 }
 
@@ -150,7 +150,7 @@ std::optional<bool> bool_query(const Request& req, const std::string& key) {
   if (*v == "true" || *v == "1") return true;
   if (*v == "false" || *v == "0") return false;
   throw Error::invalid("validation", "参数 " + key + " 应为 true 或 false", "query parameter " + key + " must be true or false")
-      .with("errors", nlohmann::json::array({{{"field", key}, {"message", "应为 true 或 false"}}}));
+      .on_field(key, "应为 true 或 false");
 }
 
 std::optional<double> real_query(const Request& req, const std::string& key, double min, double max) {
@@ -161,7 +161,7 @@ std::optional<double> real_query(const Request& req, const std::string& key, dou
   if (end != v->c_str() + v->size() || !std::isfinite(x) || x < min || x > max)
     throw Error::invalid("validation", fmt::format("参数 {} 应为 {} 到 {} 之间的数", key, min, max),
                          fmt::format("query parameter {} must be a number from {} to {}", key, min, max))
-        .with("errors", nlohmann::json::array({{{"field", key}, {"message", "数值无效"}}}));
+        .on_field(key, "数值无效");
   return x;
 }
 

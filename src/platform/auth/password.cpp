@@ -47,7 +47,7 @@ void check_password_policy(const std::string& password) {
     throw Error::invalid("weak-password", "密码至少 8 位，且包含大写字母、小写字母、数字、符号中的至少三类",
                          "the password needs at least 8 characters from at least 3 of: lower case, upper case, "
                          "digits, symbols")
-        .with("errors", nlohmann::json::array({{{"field", "password"}, {"message", "密码强度不足"}}}));
+        .on_field("password", "密码强度不足");
 }
 
 }  // namespace ecity::platform

@@ -129,10 +129,10 @@ void UserService::require_placement(soci::session& sql, const Principal& who, st
                                     std::optional<std::int64_t> region_id) {
   if (department_id && !exists(sql, "departments", *department_id))
     throw Error::invalid("validation", "部门不存在", "no such department")
-        .with("errors", nlohmann::json::array({{{"field", "department_id"}, {"message", "部门不存在"}}}));
+        .on_field("department_id", "部门不存在");
   if (region_id && !exists(sql, "regions", *region_id))
     throw Error::invalid("validation", "区域不存在", "no such region")
-        .with("errors", nlohmann::json::array({{{"field", "region_id"}, {"message", "区域不存在"}}}));
+        .on_field("region_id", "区域不存在");
   if (who.sees_all()) return;
   for (auto s : who.scopes) {
     if (s == DataScope::kDepartment && department_id && !who.department_path.empty() &&
@@ -153,7 +153,7 @@ void UserService::require_assignable(soci::session& sql, const Principal& who, c
     sql << "SELECT data_scope FROM roles WHERE id = :id", soci::use(r), soci::into(scope, ind);
     if (ind != soci::i_ok)
       throw Error::invalid("validation", "角色不存在", "no such role")
-          .with("errors", nlohmann::json::array({{{"field", "role_ids"}, {"message", "角色不存在"}}}));
+          .on_field("role_ids", "角色不存在");
     if (who.sees_all()) continue;
     // No escalation: a role may be granted only by someone who holds all of its
     // permissions, and an all-data role only by someone who sees all data.
@@ -434,7 +434,7 @@ nlohmann::json UserService::create(const Principal& who, const Actor& actor, con
     } catch (const soci::soci_error& ex) {
       if (Database::is_unique_violation(ex))
         throw Error::conflict("username-taken", "用户名已存在", "the user name is taken")
-            .with("errors", nlohmann::json::array({{{"field", "username"}, {"message", "用户名已存在"}}}));
+            .on_field("username", "用户名已存在");
       throw;
     }
     set_roles(tx.sql, new_id, role_ids);

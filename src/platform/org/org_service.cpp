@@ -90,7 +90,7 @@ nlohmann::json OrgService::map(const Principal& who, const std::string& level) {
   if (level != "district" && level != "town" && level != "village" && level != "grid")
     throw Error::invalid("validation", "参数 level 应为 district、town、village 或 grid",
                          "level must be district, town, village or grid")
-        .with("errors", nlohmann::json::array({{{"field", "level"}, {"message", "取值无效"}}}));
+        .on_field("level", "取值无效");
   nlohmann::json features = nlohmann::json::array();
   db_.read([&](soci::session& sql) {
     std::string l = level;
@@ -297,11 +297,11 @@ nlohmann::json OrgService::create_department(const Principal& who, const Actor& 
       parent_path = tree_path(tx.sql, "departments", *parent);
       if (parent_path.empty())
         throw Error::invalid("validation", "上级部门不存在", "no such parent department")
-            .with("errors", nlohmann::json::array({{{"field", "parent_id"}, {"message", "上级部门不存在"}}}));
+            .on_field("parent_id", "上级部门不存在");
     }
     if (region && tree_path(tx.sql, "regions", *region).empty())
       throw Error::invalid("validation", "区域不存在", "no such region")
-          .with("errors", nlohmann::json::array({{{"field", "region_id"}, {"message", "区域不存在"}}}));
+          .on_field("region_id", "区域不存在");
     long long pid = parent.value_or(0), rid = region.value_or(0), at = now_ms(), id = 0;
     soci::indicator pind = parent ? soci::i_ok : soci::i_null, rind = region ? soci::i_ok : soci::i_null;
     std::string tmp = "/";
@@ -314,7 +314,7 @@ nlohmann::json OrgService::create_department(const Principal& who, const Actor& 
     } catch (const soci::soci_error& e) {
       if (Database::is_unique_violation(e))
         throw Error::conflict("department-code-taken", "部门编码已存在", "the department code is taken")
-            .with("errors", nlohmann::json::array({{{"field", "code"}, {"message", "部门编码已存在"}}}));
+            .on_field("code", "部门编码已存在");
       throw;
     }
     std::string path = parent_path + std::to_string(id) + "/";

@@ -12,13 +12,13 @@ double coordinate(const Request& req, const std::string& key, double min, double
   auto v = req.q(key);
   if (!v || v->empty())
     throw Error::invalid("validation", "缺少参数 " + key, "missing query parameter " + key)
-        .with("errors", nlohmann::json::array({{{"field", key}, {"message", "必填"}}}));
+        .on_field(key, "必填");
   char* end = nullptr;
   double x = std::strtod(v->c_str(), &end);
   if (end != v->c_str() + v->size() || !std::isfinite(x) || x < min || x > max)
     throw Error::invalid("validation", "参数 " + key + " 应为有效坐标",
                          "query parameter " + key + " must be a valid coordinate")
-        .with("errors", nlohmann::json::array({{{"field", key}, {"message", "坐标无效"}}}));
+        .on_field(key, "坐标无效");
   return x;
 }
 }  // namespace
