@@ -58,6 +58,7 @@ std::string_view code(Satisfaction v) { return code_of(v); }
 std::string_view code(Warning v) { return code_of(v); }
 std::string_view label_zh(Channel v) { return label_of(v); }
 std::string_view label_zh(Satisfaction v) { return label_of(v); }
+std::string_view label_zh(ReplyResult v) { return label_of(v); }
 std::string_view label_zh(AppealType v) { return label_of(v); }
 std::string_view label_zh(Urgency v) { return label_of(v); }
 std::string_view label_zh(State v) { return label_of(v); }

@@ -75,6 +75,7 @@ std::string_view label_zh(Urgency v);
 std::string_view label_zh(State v);
 std::string_view label_zh(Action v);
 std::string_view label_zh(Satisfaction v);
+std::string_view label_zh(ReplyResult v);
 
 // Parse a code; nullopt if unknown.
 template <typename E>
@@ -103,6 +104,9 @@ struct Appeal {
   std::optional<double> lng, lat;
   std::optional<std::int64_t> region_id;
   std::string tags;  // comma-separated
+  // The citizen's query code (查询码): set by intake on the case it returns, shown that once;
+  // only its hash is stored.
+  std::string query_code;
   State state = State::kRegistered;
   std::optional<std::int64_t> lead_department_id, lead_region_id, sub_region_id;
   std::int64_t created_at = 0;
@@ -139,6 +143,28 @@ struct TimelineEntry {
   State to = State::kRegistered;
   std::string note;
   std::string data;  // JSON text of the action's fields
+};
+
+// An application allowed to use Open311; it acts as its service account `user_id`.
+struct Open311Client {
+  std::int64_t id = 0;
+  std::string name;
+  std::string key_prefix;
+  Channel channel = Channel::kOpen311;
+  std::int64_t user_id = 0;
+  std::string user_name;
+  bool active = true;
+  bool user_active = true;  // the service account is not disabled
+  std::int64_t created_at = 0;
+};
+// What an Open311 POST brought besides the appeal itself.
+struct Open311Request {
+  std::int64_t appeal_id = 0;
+  std::int64_t client_id = 0;
+  std::string token;
+  std::string service_code;
+  std::string account_id, device_id, email, media_url;
+  std::string attributes = "{}";  // JSON object of the posted attribute values
 };
 
 struct Category {

@@ -34,11 +34,14 @@ std::vector<platform::RoleGrant> AppealsModule::role_grants() const {
       {"town_admin", "", "", {"appeals:read", "appeals:handle", "appeals:stats"}},
       {"staff", "", "", {"appeals:read", "appeals:handle"}},
       {"grid_worker", "", "", {"appeals:read", "appeals:handle"}},
+      // The service account of an Open311 application (a WeChat mini-program, a town's app).
+      {"open311_client", "开放接口应用", "all", {"appeals:read", "appeals:intake"}},
   };
 }
 
 void AppealsModule::prepare(platform::Runtime& rt) {
   service_ = std::make_unique<AppealService>(rt);
+  open_ = std::make_unique<OpenAccess>(rt, *service_);
   // data/ sits beside the calendar (data/calendar/cn.json → data/appeals/catalogue.json).
   auto data = std::filesystem::path(rt.config.calendar.file).parent_path().parent_path();
   service_->ensure_catalogue((data / "appeals" / "catalogue.json").string());
@@ -46,6 +49,7 @@ void AppealsModule::prepare(platform::Runtime& rt) {
 
 void AppealsModule::register_routes(platform::Runtime& rt) {
   add_appeal_routes(rt, *service_);
+  add_open_routes(rt, *open_);
   // The jobs run with the server: text indexing every second, warnings every minute.
   job_ = std::thread([this] { run_jobs(); });
 }

@@ -2,6 +2,7 @@
 // periodic warning job.
 #pragma once
 
+#include "appeals/open_access.h"
 #include "appeals/service.h"
 
 #include "platform/module.h"
@@ -19,8 +20,8 @@ class AppealsModule : public platform::Module {
   std::string name() const override { return "appeals"; }
   std::vector<platform::PermissionInfo> permissions() const override;
   std::vector<platform::RoleGrant> role_grants() const override;
-  // .2: appeals:stats for the centre, leaders and unit administrators.
-  std::string grants_key() const override { return "appeals.2"; }
+  // .2: appeals:stats for the centre, leaders and unit administrators; .3: open311_client.
+  std::string grants_key() const override { return "appeals.3"; }
   void prepare(platform::Runtime& rt) override;
   void register_routes(platform::Runtime& rt) override;
   void stop() override;
@@ -31,6 +32,7 @@ class AppealsModule : public platform::Module {
   void run_jobs();
 
   std::unique_ptr<AppealService> service_;
+  std::unique_ptr<OpenAccess> open_;
   std::thread job_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -39,5 +41,7 @@ class AppealsModule : public platform::Module {
 
 // Registers the module's HTTP routes (routes.cpp).
 void add_appeal_routes(platform::Runtime& rt, AppealService& service);
+// The citizens' page, Open311 and its clients (open_routes.cpp).
+void add_open_routes(platform::Runtime& rt, OpenAccess& open);
 
 }  // namespace ecity::appeals

@@ -1,5 +1,6 @@
 // HTTP ↔ appeals service: request shapes in, JSON views out. No rules here.
 #include "appeals/module.h"
+#include "appeals/route_parts.h"
 
 #include "platform/audit/export.h"
 #include "platform/auth/masking.h"
@@ -58,6 +59,8 @@ bool flag(Fields& f, const nlohmann::json& body, const std::string& name) {
   return body[name].get<bool>();
 }
 
+}  // namespace
+
 NewAppeal parse_new(const nlohmann::json& body) {
   Fields f(body, {"channel", "type", "category_id", "urgency", "caller_name", "caller_phone", "anonymous",
                   "confidential", "content", "address", "lng", "lat", "region_id", "tags"});
@@ -89,6 +92,8 @@ NewAppeal parse_new(const nlohmann::json& body) {
   f.done();
   return in;
 }
+
+namespace {
 
 ActionInput parse_action(Action action, const nlohmann::json& body) {
   Fields f(body, {"note", "lead_department_id", "lead_region_id", "co_department_ids", "region_id", "extra_days",
@@ -144,6 +149,8 @@ nlohmann::json opt(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+}  // namespace
+
 nlohmann::json appeal_json(const Appeal& a, const Principal& who) {
   nlohmann::json tags = nlohmann::json::array();
   for (std::size_t pos = 0; pos < a.tags.size();) {
@@ -152,54 +159,60 @@ nlohmann::json appeal_json(const Appeal& a, const Principal& who) {
     tags.push_back(a.tags.substr(pos, end - pos));
     pos = end + 1;
   }
-  return {{"id", a.id},
-          {"number", a.number},
-          {"channel", code(a.channel)},
-          {"type", code(a.type)},
-          {"category_id", a.category_id},
-          {"urgency", code(a.urgency)},
-          {"caller", caller_json(a, who)},
-          {"content", a.content},
-          {"address", a.address},
-          {"lng", opt(a.lng)},
-          {"lat", opt(a.lat)},
-          {"region_id", opt(a.region_id)},
-          {"tags", tags},
-          {"state", code(a.state)},
-          {"state_label", label_zh(a.state)},
-          {"lead_department_id", opt(a.lead_department_id)},
-          {"lead_region_id", opt(a.lead_region_id)},
-          {"sub_region_id", opt(a.sub_region_id)},
-          {"created_at", a.created_at},
-          {"dispatched_at", opt(a.dispatched_at)},
-          {"signed_at", opt(a.signed_at)},
-          {"replied_at", opt(a.replied_at)},
-          {"closed_at", opt(a.closed_at)},
-          {"archived_at", opt(a.archived_at)},
-          {"sign_due_at", opt(a.sign_due_at)},
-          {"handle_due_at", opt(a.handle_due_at)},
-          {"sla_pending", a.sla_pending},
-          {"sign_late", a.sign_late},
-          {"handle_late", a.handle_late},
-          {"warning", code(a.warning)},
-          {"extension_pending", a.extension_pending},
-          {"reply_text", opt(a.reply_text)},
-          {"reply_result", a.reply_result ? nlohmann::json(code(*a.reply_result)) : nlohmann::json(nullptr)},
-          {"callback_reached", opt(a.callback_reached)},
-          {"callback_solved", opt(a.callback_solved)},
-          {"satisfaction", a.satisfaction ? nlohmann::json(code(*a.satisfaction)) : nlohmann::json(nullptr)},
-          {"master_id", opt(a.master_id)},
-          {"reopen_count", a.reopen_count},
-          {"return_count", a.return_count},
-          {"extension_count", a.extension_count},
-          {"supervise_level", opt(a.supervise_level)},
-          {"supervise_due_at", opt(a.supervise_due_at)},
-          {"version", a.version},
-          {"is_repeat", a.is_repeat},
-          {"town_id", opt(a.town_id)},
-          {"handle_days",
-           a.handle_days ? nlohmann::json(std::round(*a.handle_days * 100.0) / 100.0) : nlohmann::json(nullptr)}};
+  nlohmann::json j = {
+      {"id", a.id},
+      {"number", a.number},
+      {"channel", code(a.channel)},
+      {"type", code(a.type)},
+      {"category_id", a.category_id},
+      {"urgency", code(a.urgency)},
+      {"caller", caller_json(a, who)},
+      {"content", a.content},
+      {"address", a.address},
+      {"lng", opt(a.lng)},
+      {"lat", opt(a.lat)},
+      {"region_id", opt(a.region_id)},
+      {"tags", tags},
+      {"state", code(a.state)},
+      {"state_label", label_zh(a.state)},
+      {"lead_department_id", opt(a.lead_department_id)},
+      {"lead_region_id", opt(a.lead_region_id)},
+      {"sub_region_id", opt(a.sub_region_id)},
+      {"created_at", a.created_at},
+      {"dispatched_at", opt(a.dispatched_at)},
+      {"signed_at", opt(a.signed_at)},
+      {"replied_at", opt(a.replied_at)},
+      {"closed_at", opt(a.closed_at)},
+      {"archived_at", opt(a.archived_at)},
+      {"sign_due_at", opt(a.sign_due_at)},
+      {"handle_due_at", opt(a.handle_due_at)},
+      {"sla_pending", a.sla_pending},
+      {"sign_late", a.sign_late},
+      {"handle_late", a.handle_late},
+      {"warning", code(a.warning)},
+      {"extension_pending", a.extension_pending},
+      {"reply_text", opt(a.reply_text)},
+      {"reply_result", a.reply_result ? nlohmann::json(code(*a.reply_result)) : nlohmann::json(nullptr)},
+      {"callback_reached", opt(a.callback_reached)},
+      {"callback_solved", opt(a.callback_solved)},
+      {"satisfaction", a.satisfaction ? nlohmann::json(code(*a.satisfaction)) : nlohmann::json(nullptr)},
+      {"master_id", opt(a.master_id)},
+      {"reopen_count", a.reopen_count},
+      {"return_count", a.return_count},
+      {"extension_count", a.extension_count},
+      {"supervise_level", opt(a.supervise_level)},
+      {"supervise_due_at", opt(a.supervise_due_at)},
+      {"version", a.version},
+      {"is_repeat", a.is_repeat},
+      {"town_id", opt(a.town_id)},
+      {"handle_days",
+       a.handle_days ? nlohmann::json(std::round(*a.handle_days * 100.0) / 100.0) : nlohmann::json(nullptr)}};
+  // Only the intake answer carries it: the agent reads it out, the caller keeps it.
+  if (!a.query_code.empty()) j["query_code"] = a.query_code;
+  return j;
 }
+
+namespace {
 
 nlohmann::json item_json(const ListItem& item, const Principal& who) {
   auto j = appeal_json(item.appeal, who);

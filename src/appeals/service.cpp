@@ -4,6 +4,7 @@
 #include "platform/error.h"
 #include "platform/runtime.h"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
@@ -41,6 +42,20 @@ nlohmann::json state_json(const Appeal& a) {
 }
 
 Error not_found() { return Error::not_found("诉求不存在", "no such appeal"); }
+
+// The user a timeline line and created_by name: none for a citizen or an outside system
+// acting without an account of ours.
+std::optional<std::int64_t> user_of(const Principal& who) {
+  return who.user_id > 0 ? std::optional(who.user_id) : std::nullopt;
+}
+
+// 查询码: 8 characters from an alphabet without look-alikes (0/O, 1/I/L), about 40 bits.
+std::string new_query_code() {
+  static constexpr char kAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+  std::string out(8, ' ');
+  for (auto& c : out) c = kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+  return out;
+}
 
 // A validation error on one field, in the same shape as platform::Fields reports them.
 Error field_error(const std::string& field, const std::string& zh, const std::string& en) {
@@ -212,7 +227,8 @@ void AppealService::set_due_dates(soci::session& sql, Appeal& a, std::int64_t fr
 
 // ------------------------------------------------------------------- intake
 
-Appeal AppealService::create(const Principal& who, const platform::Actor& actor, const NewAppeal& in) {
+Appeal AppealService::create(const Principal& who, const platform::Actor& actor, const NewAppeal& in,
+                             const std::function<void(Tx&, const Appeal&)>& also) {
   if (!who.can("appeals:intake")) throw Error::forbidden("无权受理诉求", "you may not register appeals");
   Appeal a;
   a.channel = in.channel;
@@ -229,7 +245,8 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
   a.lat = in.lat;
   for (const auto& t : in.tags) a.tags += (a.tags.empty() ? "" : ",") + t;
   a.state = State::kRegistered;
-  a.created_by = who.user_id;
+  a.created_by = user_of(who);
+  a.query_code = new_query_code();
   if (in.region_id) {
     a.region_id = in.region_id;
   } else if (in.lng && in.lat) {
@@ -259,8 +276,9 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
     a.number = next_number(rt_.db, tx.sql, snap->settings.number_prefix, local_day(a.created_at));
     a.id = insert_appeal(rt_.db, tx.sql, a);
     append_timeline(rt_.db, tx.sql,
-                    {0, a.id, a.created_at, who.user_id, who.name, Action::kRegister, State::kRegistered,
+                    {0, a.id, a.created_at, user_of(who), who.name, Action::kRegister, State::kRegistered,
                      State::kRegistered, "", ""});
+    if (also) also(tx, a);
     platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), "create", nullptr, state_json(a));
     rt_.bus.publish(tx, "appeals.case.created",
                     {{"id", a.id}, {"number", a.number}, {"category_id", a.category_id}, {"urgency", code(a.urgency)}});
@@ -540,7 +558,7 @@ void AppealService::perform(Tx& tx, const Principal& who, const platform::Actor&
   if (in.supervise_level) data["level"] = *in.supervise_level;
   append_timeline(
       rt_.db, tx.sql,
-      {0, a.id, now, who.user_id, user_name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
+      {0, a.id, now, user_of(who), user_name, in.action, from, a.state, note, data.empty() ? "" : data.dump()});
   platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), std::string(code(in.action)), before,
                             state_json(a));
   rt_.bus.publish(tx, "appeals.case." + std::string(code(in.action)),

@@ -13,6 +13,7 @@
 #include "platform/audit/audit_log.h"
 #include "platform/auth/principal.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -95,7 +96,10 @@ class AppealService {
   // Loads the default catalogue and service levels if the district has none yet.
   void ensure_catalogue(const std::string& catalogue_file);
 
-  Appeal create(const platform::Principal& who, const platform::Actor& actor, const NewAppeal& in);
+  // Registers a case (受理) with a fresh query code (returned in Appeal::query_code, stored
+  // hashed). `also` runs in the same transaction after the insert (Open311 keeps its row).
+  Appeal create(const platform::Principal& who, const platform::Actor& actor, const NewAppeal& in,
+                const std::function<void(platform::Tx&, const Appeal&)>& also = {});
   CaseView get(const platform::Principal& who, std::int64_t id);
   CaseView act(const platform::Principal& who, const platform::Actor& actor, std::int64_t id, const ActionInput& in);
   AppealPage list(const platform::Principal& who, const ListFilter& filter);

@@ -3,6 +3,7 @@
 #include "platform/db/row.h"
 #include "platform/db/tree_path.h"
 #include "platform/db/where.h"
+#include "platform/auth/auth_service.h"
 #include "platform/error.h"
 
 #include "platform/http/fields.h"
@@ -332,20 +333,21 @@ struct AppealInsert : platform::CachedQuery {
   int anonymous = 0, confidential = 0, is_repeat = 0;
   Nullable<double> lng, lat;
   Nullable<long long> region, created_by, town;
+  Nullable<std::string> code_hash;
   soci::statement st;
   explicit AppealInsert(soci::session& sql)
       : st((sql.prepare
                 << "INSERT INTO appeals (number, channel, type, category_id, urgency, caller_name, caller_phone, "
                    "anonymous, confidential, content, address, lng, lat, region_id, tags, state, created_at, "
-                   "created_by, warning, is_repeat, town_id) VALUES (:number, :channel, :type, :category, :urgency, "
-                   ":cname, :cphone, :anon, :conf, :content, :address, :lng, :lat, :region, :tags, :state, "
-                   ":created, :created_by, :warning, :repeat, :town) RETURNING id",
+                   "created_by, warning, is_repeat, town_id, query_code_hash) VALUES (:number, :channel, :type, "
+                   ":category, :urgency, :cname, :cphone, :anon, :conf, :content, :address, :lng, :lat, :region, "
+                   ":tags, :state, :created, :created_by, :warning, :repeat, :town, :qch) RETURNING id",
             soci::use(number), soci::use(channel), soci::use(type), soci::use(category), soci::use(urgency),
             soci::use(caller_name), soci::use(caller_phone), soci::use(anonymous), soci::use(confidential),
             soci::use(content), soci::use(address), soci::use(lng.value, lng.ind), soci::use(lat.value, lat.ind),
             soci::use(region.value, region.ind), soci::use(tags), soci::use(state), soci::use(created),
             soci::use(created_by.value, created_by.ind), soci::use(warning), soci::use(is_repeat),
-            soci::use(town.value, town.ind), soci::into(id))) {}
+            soci::use(town.value, town.ind), soci::use(code_hash.value, code_hash.ind), soci::into(id))) {}
 };
 
 struct TimelineInsert : platform::CachedQuery {
@@ -386,6 +388,8 @@ std::int64_t insert_appeal(platform::Database& db, soci::session& sql, const App
   q.warning = code(a.warning);
   q.is_repeat = a.is_repeat;
   q.town = Nullable<long long>(a.town_id);
+  q.code_hash = a.query_code.empty() ? Nullable<std::string>()
+                                     : Nullable<std::string>(std::optional(platform::token_hash(a.query_code)));
   q.id = 0;
   q.st.execute(true);
   db.finish(q.st);
@@ -751,6 +755,10 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
   if (f.satisfaction) w.add("a.satisfaction = ?", std::string(code(*f.satisfaction)));
   if (f.supervised) w.add("a.supervise_level IS NOT NULL");
   if (f.repeat) w.add("a.is_repeat = 1");
+  if (!f.ids.empty()) w.add_in("a.id", f.ids);
+  if (!f.numbers.empty()) w.add_in("a.number", f.numbers);
+  if (!f.category_ids.empty()) w.add_in("a.category_id", f.category_ids);
+  if (f.finished) w.add(std::string(*f.finished ? "" : "NOT ") + "(a.state IN ('closed', 'archived', 'merged'))");
   // Full text, every term in the content or the reply. PostgreSQL: the trigram index on both.
   // SQLite: FTS5 trigram tables for terms of 3+ characters (content up to the indexer's mark,
   // then a scan of the few newer rows; the reply by trigger); shorter terms scan what the other
@@ -772,7 +780,7 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
   }
 
   AppealPage page;
-  {
+  if (f.count) {
     soci::details::prepare_temp_type prep = (sql.prepare << "SELECT COUNT(*) FROM appeals a" + w.sql());
     w.bind(prep);
     long long total = 0;
@@ -780,8 +788,8 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
     soci::statement st(prep);
     st.execute(true);
     page.total = total;
+    if (page.total == 0) return page;
   }
-  if (page.total == 0) return page;
   long long limit = f.size, offset = static_cast<long long>(f.page - 1) * f.size;
   soci::details::prepare_temp_type prep =
       (sql.prepare << "SELECT " + prefixed_columns() +

@@ -111,6 +111,11 @@ struct ListFilter {
   std::optional<Satisfaction> satisfaction;
   bool supervised = false;
   bool repeat = false;
+  std::vector<std::int64_t> ids;           // only these cases
+  std::vector<std::string> numbers;        // only the cases of these numbers (Open311 service_request_id)
+  std::vector<std::int64_t> category_ids;  // any of these categories, exactly (Open311 service_code)
+  std::optional<bool> finished;            // true: closed, archived or merged; false: still open
+  bool count = true;                       // false: skip the total (Open311 lists have none)
   Sort sort = Sort::kNewest;
   int page = 1;
   int size = 20;
@@ -148,6 +153,29 @@ StatsNames load_stats_names(soci::session& sql);
 // Indexes the content of up to `limit` cases registered since the last call; returns how
 // many. One call per second keeps the unindexed tail (which searches scan) tiny.
 // No-op (0) on PostgreSQL, whose trigram index the server maintains.
+// ---- Open access: citizens' query codes and Open311 (open_store.cpp).
+
+// The id and query-code hash of the case numbered `number`.
+struct NumberedCase {
+  std::int64_t id = 0;
+  std::optional<std::string> query_code_hash;
+};
+std::optional<NumberedCase> find_by_number(soci::session& sql, const std::string& number);
+// Names of departments and regions by id, for public views.
+std::map<std::int64_t, std::string> department_names(soci::session& sql);
+std::map<std::int64_t, std::string> region_names(soci::session& sql);
+// The name of the root of the region tree (the district), or "".
+std::string root_region_name(soci::session& sql);
+
+std::int64_t insert_open311_client(soci::session& sql, const Open311Client& c, const std::string& key_hash);
+std::vector<Open311Client> load_open311_clients(soci::session& sql);
+std::optional<Open311Client> find_open311_client(soci::session& sql, const std::string& key_hash);
+bool deactivate_open311_client(soci::session& sql, std::int64_t id);
+void insert_open311_request(soci::session& sql, const Open311Request& r);
+std::optional<Open311Request> find_open311_token(soci::session& sql, const std::string& token);
+// Open311 rows of these cases, by appeal id.
+std::map<std::int64_t, Open311Request> load_open311_requests(soci::session& sql, const std::vector<std::int64_t>& ids);
+
 int index_new_content(soci::session& sql, platform::Dialect dialect, int limit);
 
 // Open cases with a due date, for the warning job.

@@ -25,6 +25,7 @@ class Error : public std::runtime_error {
     kConflict,         // 409: state or uniqueness conflict
     kTooLarge,         // 413
     kLocked,           // 423: account locked
+    kTooManyRequests,  // 429: a rate limit; extra "retry_after" (seconds)
     kHeadersTooLarge,  // 431
     kUnavailable,      // 503: not ready, shutting down, database unreachable
     kInternal,         // 500: a bug; detail is generic
@@ -60,6 +61,13 @@ class Error : public std::runtime_error {
   static Error unavailable(std::string zh, std::string en) {
     return Error(Kind::kUnavailable, "unavailable", "Service unavailable", std::move(zh),
                  std::move(en));
+  }
+  // The caller went over a rate limit; it may try again after `retry_after_s` seconds.
+  static Error too_many_requests(long long retry_after_s) {
+    return Error(Kind::kTooManyRequests, "too-many-requests", "Too many requests",
+                 "请求过于频繁，请 " + std::to_string(retry_after_s) + " 秒后再试",
+                 "too many requests; try again in " + std::to_string(retry_after_s) + " s")
+        .with("retry_after", retry_after_s);
   }
   static Error internal() {
     return Error(Kind::kInternal, "internal", "Internal server error", "服务器内部错误，请稍后重试",
@@ -104,6 +112,7 @@ inline int Error::status() const {
     case Kind::kConflict: return 409;
     case Kind::kTooLarge: return 413;
     case Kind::kLocked: return 423;
+    case Kind::kTooManyRequests: return 429;
     case Kind::kHeadersTooLarge: return 431;
     case Kind::kUnavailable: return 503;
     case Kind::kInternal: return 500;

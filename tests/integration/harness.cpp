@@ -114,10 +114,15 @@ HttpResult http_to(int to_port, const std::string& method, const std::string& ta
                    const std::map<std::string, std::string>& extra) {
   asio::io_context io;
   beast::tcp_stream stream(io);
+  if (auto src = extra.find(kSourceAddress); src != extra.end()) {
+    stream.socket().open(asio::ip::tcp::v4());
+    stream.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(src->second), 0));
+  }
   stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(to_port)));
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
-  for (const auto& [k, v] : extra) req.set(k, v);
+  for (const auto& [k, v] : extra)
+    if (k != kSourceAddress) req.set(k, v);
   if (!body.empty() || method == "POST" || method == "PUT") {
     if (req.find(bhttp::field::content_type) == req.end()) req.set(bhttp::field::content_type, "application/json");
     req.body() = body;

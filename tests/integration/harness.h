@@ -26,6 +26,10 @@ struct HttpResult {
   }
 };
 
+// In `extra`: not a header but the loopback address (127.0.0.x) to connect from, so that a
+// test of per-address rate limits has an address of its own.
+inline constexpr const char* kSourceAddress = "@source";
+
 // One HTTP/1.1 request on a fresh connection. `extra` headers are added verbatim.
 HttpResult http(const std::string& method, const std::string& target, const std::string& body = "",
                 const std::map<std::string, std::string>& extra = {});

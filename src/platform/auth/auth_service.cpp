@@ -16,14 +16,6 @@ constexpr std::int64_t kMinute = 60'000;
 // read into a write.
 constexpr std::int64_t kPersistEvery = kMinute;
 
-std::string new_token() {
-  unsigned char raw[32];
-  randombytes_buf(raw, sizeof raw);
-  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(out, sizeof out, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return out;
-}
-
 bool plausible_token(const std::string& t) {
   if (t.size() != 43) return false;
   for (char c : t)
@@ -46,6 +38,14 @@ Error account_locked(std::int64_t until) {
 }  // namespace
 
 std::string token_hash(const std::string& token) { return sha256_hex(token); }
+
+std::string random_token() {
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof out, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return out;
+}
 
 AuthService::AuthService(Database& db, const AuthConfig& config) : db_(db), config_(config) {}
 
@@ -137,7 +137,7 @@ AuthService::LoginResult AuthService::login(const std::string& username, const s
     throw invalid_credentials();
   }
   LoginResult result;
-  result.token = new_token();
+  result.token = random_token();
   result.user_id = user->id;
   result.expires_at = now + config_.session_absolute_hours * 60 * kMinute;
   db_.write([&](Tx& tx) {

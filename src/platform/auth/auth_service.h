@@ -83,7 +83,9 @@ class AuthService {
   HashPool hashes_;
 };
 
-// Hex SHA-256 of a session token (what the sessions table stores).
+// Hex SHA-256 of a session token (what the sessions table stores); also used for API keys.
 std::string token_hash(const std::string& token);
+// 32 random bytes, URL-safe base64 without padding (43 characters): session tokens, API keys.
+std::string random_token();
 
 }  // namespace ecity::platform

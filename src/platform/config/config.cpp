@@ -47,6 +47,9 @@ std::vector<Binding> bindings(Config& c) {
       {"calendar", "file", &c.calendar.file},
       {"calendar", "office_hours", &c.calendar.office_hours},
       {"events", "retention_days", &c.events.retention_days},
+      {"limits", "public_reads_per_minute", &c.limits.public_reads_per_minute},
+      {"limits", "public_writes_per_hour", &c.limits.public_writes_per_hour},
+      {"limits", "open311_per_minute", &c.limits.open311_per_minute},
       {"log", "level", &c.log.level},
   };
 }
@@ -93,6 +96,9 @@ void check_ranges(const Config& c) {
   positive("auth.lockout_threshold", c.auth.lockout_threshold);
   positive("auth.argon2_ops", c.auth.argon2_ops);
   positive("events.retention_days", c.events.retention_days);
+  positive("limits.public_reads_per_minute", c.limits.public_reads_per_minute);
+  positive("limits.public_writes_per_hour", c.limits.public_writes_per_hour);
+  positive("limits.open311_per_minute", c.limits.open311_per_minute);
   if (c.auth.argon2_mem_kib < 8) throw config_error("auth.argon2_mem_kib", "过小", "too small");
   const auto& s = c.database.sqlite_synchronous;
   if (s != "FULL" && s != "NORMAL" && s != "EXTRA" && s != "OFF")

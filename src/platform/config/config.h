@@ -64,6 +64,14 @@ struct EventsConfig {
   int retention_days = 7;
 };
 
+// Rate limits of the doors open without a session (citizens' page, Open311), per client IP
+// or API key. Token buckets: a burst of this many, refilled evenly over the period.
+struct LimitsConfig {
+  int public_reads_per_minute = 30;  // citizens' progress look-ups (a wrong code costs 3)
+  int public_writes_per_hour = 10;   // appeals filed from the citizens' page
+  int open311_per_minute = 600;      // per API key
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
 };
@@ -74,6 +82,7 @@ struct Config {
   AuthConfig auth;
   CalendarConfig calendar;
   EventsConfig events;
+  LimitsConfig limits;
   LogConfig log;
 
   // Loads `path` (missing file is not an error when `required` is false) and applies the

@@ -32,6 +32,21 @@ class Where {
     std::vector<Value> vs{Value(convert(values))...};
     add_values(condition, vs);
   }
+  // "column IN (?, ?, …)" over `values`; a condition that is false for an empty list.
+  template <typename V>
+  void add_in(const std::string& column, const std::vector<V>& values) {
+    if (values.empty()) {
+      conditions_.push_back("1 = 0");
+      return;
+    }
+    std::string condition = column + " IN (";
+    std::vector<Value> vs;
+    for (const auto& v : values) {
+      condition += vs.empty() ? "?" : ", ?";
+      vs.emplace_back(convert(v));
+    }
+    add_values(condition + ")", vs);
+  }
   bool empty() const { return conditions_.empty(); }
   // " WHERE c1 AND c2 …", or "" when there is no condition.
   std::string sql() const;

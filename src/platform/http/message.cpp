@@ -80,8 +80,8 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_is_spac
   return out;
 }
 
-std::map<std::string, std::string> parse_query(std::string_view query) {
-  std::map<std::string, std::string> out;
+std::vector<std::pair<std::string, std::string>> parse_form(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
   while (!query.empty()) {
     auto amp = query.find('&');
     auto part = query.substr(0, amp);
@@ -92,8 +92,14 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
     auto v = percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
     if (!k || !v || !valid_utf8(*k) || !valid_utf8(*v))
       throw Error::invalid("malformed-query", "查询参数编码错误", "malformed query string");
-    out[*k] = *v;
+    out.emplace_back(std::move(*k), std::move(*v));
   }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+  std::map<std::string, std::string> out;
+  for (auto& [k, v] : parse_form(query)) out[k] = std::move(v);
   return out;
 }
 

@@ -55,7 +55,11 @@ struct Response {
 // Percent-decoding of a path or query component (`+` is a space only in queries).
 // Returns nullopt on a malformed escape or a decoded NUL.
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
-// Splits "a=1&b=%E4%B8%AD" into decoded pairs. Throws Error (invalid) on a malformed escape.
+// Splits "a=1&b=%E4%B8%AD" into decoded pairs, in order, repeated keys kept (a query string
+// or an application/x-www-form-urlencoded body). Throws Error (invalid) on a malformed escape
+// or text that is not UTF-8.
+std::vector<std::pair<std::string, std::string>> parse_form(std::string_view query);
+// The same as a map: the last of repeated keys wins.
 std::map<std::string, std::string> parse_query(std::string_view query);
 // True if `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool valid_utf8(std::string_view s);

@@ -47,23 +47,31 @@ Response problem_response(const Error& e, const Request& req) {
   r.content_type = "application/problem+json; charset=utf-8";
   r.headers.emplace_back("Content-Language", en ? "en" : "zh-CN");
   if (e.kind() == Error::Kind::kUnauthorized) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (e.kind() == Error::Kind::kTooManyRequests && e.extra().contains("retry_after"))
+    r.headers.emplace_back("Retry-After", e.extra()["retry_after"].dump());
   return r;
 }
 
 Response Router::dispatch(Request& req, const Authenticator& auth, std::string& matched_pattern) const {
   matched_pattern = "unmatched";
   try {
+    // Of the routes that match, the one with the fewest parameters wins, so that a literal
+    // path ("/api/appeals/settings") is never taken for a parameter ("/api/appeals/{id}").
     const Route* found = nullptr;
+    std::size_t found_params = 0;
     std::vector<std::string> allowed;
     for (const auto& r : routes_) {
       std::map<std::string, std::string> params;
       if (!match(r.pattern, req.path, &params)) continue;
-      if (r.method == req.method) {
-        found = &r;
-        req.params = std::move(params);
-        break;
+      if (r.method != req.method) {
+        allowed.push_back(r.method);
+        continue;
       }
-      allowed.push_back(r.method);
+      if (found == nullptr || params.size() < found_params) {
+        found = &r;
+        found_params = params.size();
+        req.params = std::move(params);
+      }
     }
     if (found == nullptr) {
       if (!allowed.empty()) {

@@ -28,6 +28,18 @@ TEST(ParseQuery, LastKeyWinsAndBadEscapesThrow) {
   EXPECT_THROW(parse_query("a=%4"), Error);
 }
 
+TEST(ParseForm, KeepsOrderAndRepeatedKeys) {
+  auto f = parse_form("attribute%5Btype%5D=help&x=1&x=2&name=%E8%B5%B5+%E5%85%AD&&empty=");
+  ASSERT_EQ(f.size(), 5u);
+  EXPECT_EQ(f[0], (std::pair<std::string, std::string>{"attribute[type]", "help"}));
+  EXPECT_EQ(f[1].second, "1");
+  EXPECT_EQ(f[2].second, "2");
+  EXPECT_EQ(f[3].second, "赵 六");
+  EXPECT_EQ(f[4], (std::pair<std::string, std::string>{"empty", ""}));
+  EXPECT_TRUE(parse_form("").empty());
+  EXPECT_THROW(parse_form("a=%E8%B5"), Error);  // truncated UTF-8
+}
+
 TEST(ValidUtf8, AcceptsChineseRejectsOverlongsAndSurrogates) {
   EXPECT_TRUE(valid_utf8("榴乡诉递 12345"));
   EXPECT_TRUE(valid_utf8(""));

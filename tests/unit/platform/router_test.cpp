@@ -65,6 +65,32 @@ TEST(Router, UnknownPathsMethodsAndEmptySegments) {
   EXPECT_EQ(m.content_type.rfind("application/problem+json", 0), 0u);
 }
 
+TEST(Router, ALiteralSegmentBeatsAParameterWhateverTheOrder) {
+  Router r;
+  auto named = [](const char* name) {
+    return [name](const Request&, const Principal*) { return Response::json(200, {{"route", name}}); };
+  };
+  r.add({"GET", "/api/things/{id}", "", false, "t", "one", named("param")});
+  r.add({"GET", "/api/things/settings", "", false, "t", "settings", named("literal")});
+  r.add({"GET", "/api/things/{id}.{format}", "", false, "t", "formatted", named("formatted")});
+  EXPECT_EQ(nlohmann::json::parse(call(r, "GET", "/api/things/settings").body)["route"], "literal");
+  EXPECT_EQ(nlohmann::json::parse(call(r, "GET", "/api/things/12").body)["route"], "param");
+  // "{id}" takes the whole segment, dot included: the formatted pattern never matches it.
+  EXPECT_EQ(nlohmann::json::parse(call(r, "GET", "/api/things/12.json").body)["route"], "param");
+}
+
+TEST(Router, TooManyRequestsCarriesRetryAfter) {
+  Router r;
+  r.add({"GET", "/api/busy", "", false, "t", "busy",
+         [](const Request&, const Principal*) -> Response { throw Error::too_many_requests(42); }});
+  auto res = call(r, "GET", "/api/busy", false);
+  EXPECT_EQ(res.status, 429);
+  bool found = false;
+  for (const auto& [k, v] : res.headers) found = found || (k == "Retry-After" && v == "42");
+  EXPECT_TRUE(found);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["retry_after"], 42);
+}
+
 TEST(Router, UnexpectedExceptionsBecomeGeneric500) {
   auto r = sample();
   auto res = call(r, "GET", "/api/boom");
