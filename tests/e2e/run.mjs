@@ -7,7 +7,8 @@
 // Needs `npm --prefix web ci && npm --prefix web run build` first (playwright-core comes from
 // web/node_modules; the console from web/dist). Downloads nothing. Prints `ok - name` or
 // `not ok - name` per test and ends with one `N passed, M failed` line; exits non-zero on any
-// failure. Set ECITY_E2E_ARTIFACTS=<dir> to keep a screenshot of every failed test there.
+// failure. Set ECITY_E2E_ARTIFACTS=<dir> to keep a screenshot of every failed test there, and
+// ECITY_E2E_ONLY=name,name to run only those tests (while working on them).
 
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -699,6 +700,228 @@ async function intake_suggests_duplicate_by_phone({ ctx, base, api }) {
   return page
 }
 
+
+// --- the citizens' page and the centre's configuration -------------------------------
+
+const isPath = (method, pathname) => (r) => r.request().method() === method && new URL(r.url()).pathname === pathname
+
+// A code of the same length and alphabet as `code` that is not `code` (its last character changed),
+// so the server answers "no such appeal" rather than "malformed code".
+function wrongCode(code) {
+  const last = code.slice(-1)
+  const swap = /\d/.test(last) ? String((Number(last) + 1) % 10) : last === 'A' ? 'B' : last === 'a' ? 'b' : /[a-z]/.test(last) ? 'a' : 'A'
+  return code.slice(0, -1) + swap
+}
+
+// GET from inside the page with its own token (sessionStorage), as the console would.
+async function pageGet(page, path) {
+  return page.evaluate(async (p) => {
+    const r = await fetch(p, { headers: { Authorization: `Bearer ${sessionStorage.getItem('ecity.token')}`, Accept: 'application/json' } })
+    return r.json()
+  }, path)
+}
+
+// Accepts the Element Plus confirmation box that is open now.
+async function confirmBox(page) {
+  const box = page.locator('.el-message-box').filter({ visible: true })
+  await box.waitFor()
+  await box.locator('.el-message-box__btns .el-button--primary').click()
+}
+
+// A citizen, never signed in, goes from the login page to the public page, files an appeal and
+// gets its number and query code; "view progress" looks it up with both and shows the state the
+// server reports, in Chinese, with the case's category and Beijing filing time. The same number
+// with a wrong code shows the server's not-found message.
+async function citizen_files_appeal_and_tracks_it({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  const link = page.locator(sel('login-public-link'))
+  assert((await link.innerText()).trim() === '市民诉求与进度查询', `the login page links to "${await link.innerText()}"`)
+  const [metaRes] = await Promise.all([page.waitForResponse(isPath('GET', '/api/public/appeals/meta')), link.click()])
+  assert(metaRes.status() === 200, `GET /api/public/appeals/meta answered HTTP ${metaRes.status()}: ${(await metaRes.text()).slice(0, 300)}`)
+  assert(metaRes.request().headers().authorization === undefined, 'the public page sent a bearer token')
+  const meta = await metaRes.json()
+  await page.waitForURL(/#\/public$/)
+  await page.locator(sel('public-form')).waitFor()
+  assert((await page.evaluate(() => sessionStorage.getItem('ecity.token'))) === null, 'a token appeared on the public page')
+  assert((await page.locator(sel('side-menu')).count()) === 0, 'the console menu is on the public page')
+  for (const [tab, label] of [['public-tab-file', '我要反映'], ['public-tab-query', '进度查询']]) {
+    assert((await page.locator(sel(tab)).innerText()).trim() === label, `the tab ${tab} reads "${await page.locator(sel(tab)).innerText()}"`)
+  }
+
+  const type = (meta.types || []).find((x) => x.code === 'complaint') || (meta.types || [])[0]
+  assert(type && kHasChinese.test(type.label), `meta.types: ${JSON.stringify(meta.types)}`)
+  const leaf = (meta.categories || []).find((c) => c.name === '道路破损' && c.leaf)
+  assert(leaf, `meta.categories has no leaf 道路破损: ${JSON.stringify(meta.categories).slice(0, 300)}`)
+  await radio(page, 'public-type', type.label)
+  await pickInCascader(page, 'public-category', 'public-category-popper', '道路破损')
+  await page.locator(field('public-name')).fill('李女士')
+  await page.locator(field('public-phone')).fill(uniquePhone())
+  const content = `榴园路北段人行道地砖大面积破损，雨天积水，老人孩子通行不便，请尽快修复。（${unique()}）`
+  await page.locator(field('public-content')).fill(content)
+  await page.locator(field('public-address')).fill('坛山街道榴园路北段')
+  const [filed] = await Promise.all([page.waitForResponse(isPath('POST', '/api/public/appeals')), page.locator(sel('public-submit')).click()])
+  assert(filed.status() === 201, `POST /api/public/appeals answered HTTP ${filed.status()}: ${(await filed.text()).slice(0, 300)}`)
+  const sent = filed.request().postDataJSON()
+  assert(sent.type === type.code && sent.category_id === leaf.id && sent.anonymous === false && sent.content === content, `the page sent ${JSON.stringify(sent)}`)
+  const created = await filed.json()
+  assert(created.number && created.query_code, `no number or query code in ${JSON.stringify(created)}`)
+  const shown = async (name) => (await page.locator(sel(name)).innerText()).trim()
+  assert((await shown('public-result-number')) === created.number, `the result shows number ${await shown('public-result-number')}, not ${created.number}`)
+  assert((await shown('public-result-code')) === created.query_code, `the result shows code ${await shown('public-result-code')}, not ${created.query_code}`)
+  assert((await shown('public-result-note')).includes('查询码'), 'the result does not tell to keep the query code')
+
+  const progressPath = `/api/public/appeals/${encodeURIComponent(created.number)}`
+  const [found] = await Promise.all([page.waitForResponse(isPath('GET', progressPath)), page.locator(sel('public-result-track')).click()])
+  assert(found.status() === 200, `GET ${progressPath} answered HTTP ${found.status()}: ${(await found.text()).slice(0, 300)}`)
+  assert(new URL(found.url()).searchParams.get('code') === created.query_code, `the page asked ${found.url()}`)
+  const appeal = await found.json()
+  assert(kHasChinese.test(appeal.state_label || ''), `state_label is not Chinese: ${JSON.stringify(appeal).slice(0, 300)}`)
+  if (appeal.state === 'registered') assert(appeal.state_label === '已受理', `a registered appeal reads ${appeal.state_label}`)
+  await page.waitForFunction(([s, l]) => document.querySelector(s)?.textContent.trim() === l, [sel('public-progress-state'), appeal.state_label])
+  assert((await shown('public-progress-number')) === created.number, 'the progress shows another number')
+  assert((await shown('public-progress-category')).includes('道路破损'), `the progress shows category ${await shown('public-progress-category')}`)
+  assert((await shown('public-progress-created')) === shanghaiMinute(appeal.created_at), `filed at ${await shown('public-progress-created')}, expected ${shanghaiMinute(appeal.created_at)}`)
+  const steps = await page.locator(`${sel('public-progress-timeline')} ${sel('public-timeline-action')}`).allInnerTexts()
+  assert(steps.length === (appeal.timeline || []).length && steps.length >= 1, `timeline ${JSON.stringify(steps)} vs ${JSON.stringify(appeal.timeline)}`)
+
+  // The same number with a wrong code: the server's 404 detail, and no progress on the page.
+  await page.locator(field('public-query-code')).fill(wrongCode(created.query_code))
+  const [missing] = await Promise.all([page.waitForResponse(isPath('GET', progressPath)), page.locator(sel('public-query-submit')).click()])
+  assert(missing.status() === 404, `a wrong code answered HTTP ${missing.status()}: ${(await missing.text()).slice(0, 300)}`)
+  const detail = await problemDetail(missing)
+  assert(kHasChinese.test(detail), `the not-found detail is not Chinese: ${detail}`)
+  await page.locator(sel('public-query-error')).getByText(detail).waitFor()
+  assert((await page.locator(sel('public-progress')).count()) === 0, 'the progress of the right code still shows after a wrong one')
+  return page
+}
+
+// The admin adds a rule to the dispatch catalogue (a leaf in one town → the housing bureau, with
+// the transport bureau as co-unit), sees it listed, turns the category's automatic dispatch on
+// and off again, and deletes the rule.
+async function admin_edits_dispatch_catalogue({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  const [list] = await Promise.all([
+    page.waitForResponse(isPath('GET', '/api/appeals/dispatch-rules')),
+    goToMenu(page, 'dispatch-rules', 'rule-table'),
+  ])
+  assert(list.status() === 200, `GET /api/appeals/dispatch-rules answered HTTP ${list.status()}`)
+  await page.locator(sel('rule-table')).locator(sel('rule-category')).first().waitFor() // the demo's catalogue
+
+  await page.locator(sel('rule-create')).click()
+  const dialog = page.locator(sel('rule-dialog')).filter({ visible: true })
+  await dialog.waitFor()
+  await pickInCascader(page, 'rule-form-category', 'rule-category-popper', '路灯不亮')
+  await dialog.locator(sel('rule-form-region')).locator('.el-select__wrapper').click()
+  await page.locator('.rule-region-popper').filter({ visible: true }).getByText('坛山街道', { exact: true }).click()
+  await pickInTreeSelect(dialog, page, 'rule-form-lead-department', 'rule-lead-department-popper', '住房和城乡建设', '区住房和城乡建设局')
+  await pickInTreeSelect(dialog, page, 'rule-form-co-departments', 'rule-co-departments-popper', '交通运输', '区交通运输局')
+  await dialog.locator('.el-dialog__header').click() // the multiple select keeps its list open until a click elsewhere
+  const [saved] = await Promise.all([page.waitForResponse(isPath('PUT', '/api/appeals/dispatch-rules')), dialog.locator(sel('rule-save')).click()])
+  assert(saved.status() === 200, `PUT /api/appeals/dispatch-rules answered HTTP ${saved.status()}: ${(await saved.text()).slice(0, 300)}`)
+  const rule = await saved.json()
+  const sent = saved.request().postDataJSON()
+  assert(sent.region_id && sent.lead_department_id && sent.lead_region_id === null && sent.co_department_ids.length === 1, `the page sent ${JSON.stringify(sent)}`)
+  assert(rule.id && rule.category_id === sent.category_id && rule.region_id === sent.region_id, `the server kept ${JSON.stringify(rule)}`)
+  await dialog.waitFor({ state: 'hidden' })
+
+  const row = page.locator(`${sel('rule-table')} tbody tr`).filter({ has: page.locator(sel(`rule-delete-${rule.id}`)) })
+  await row.waitFor()
+  const text = await row.innerText()
+  for (const want of ['路灯不亮', '坛山街道', '区住房和城乡建设局', '区交通运输局']) assert(text.includes(want), `the new row lacks ${want}: ${text}`)
+
+  // Automatic dispatch of the category: on, then off again (other tests file 路灯不亮 appeals).
+  const autoPath = `/api/appeals/categories/${rule.category_id}/auto-dispatch`
+  for (const enabled of [true, false]) {
+    const [r] = await Promise.all([page.waitForResponse(isPath('PUT', autoPath)), row.locator(sel(`rule-auto-${rule.id}`)).click()])
+    assert(r.status() === 200, `PUT ${autoPath} answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+    assert(r.request().postDataJSON().enabled === enabled, `the switch sent ${r.request().postData()}`)
+    await page.waitForFunction(
+      ([s, on]) => document.querySelector(s)?.classList.contains('is-checked') === on,
+      [sel(`rule-auto-${rule.id}`), enabled],
+    )
+  }
+
+  await row.locator(sel(`rule-delete-${rule.id}`)).click()
+  const [deleted] = await Promise.all([page.waitForResponse(isPath('DELETE', `/api/appeals/dispatch-rules/${rule.id}`)), confirmBox(page)])
+  assert(deleted.status() === 204, `DELETE answered HTTP ${deleted.status()}: ${(await deleted.text().catch(() => '')).slice(0, 300)}`)
+  await page.locator(sel(`rule-delete-${rule.id}`)).waitFor({ state: 'detached' })
+  return page
+}
+
+// The admin registers an Open311 client for a service account: the API key appears once, in a
+// dialog that says so; after it closes the key is nowhere on the page, only its prefix. The
+// client is then deactivated and reads 已停用.
+async function admin_creates_open311_client_key_once({ ctx, base, api, adminToken }) {
+  // The service account must be able to register and read appeals: a hotline agent's role.
+  const roles = await api.call('GET', '/api/roles', { token: adminToken() })
+  const role = (roles.json?.items || []).find((x) => x.code === 'hotline_agent')
+  assert(role, `no hotline_agent role in ${roles.text.slice(0, 300)}`)
+  const username = `e2e_o311_${unique()}`
+  await api.createUser(adminToken(), { username, name: '开放接口服务账号', password: 'Open311@2026x', role_ids: [role.id] })
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await goToMenu(page, 'open311-clients', 'open311-table')
+
+  const name = `榴乡随手拍 ${unique()}`
+  await page.locator(sel('open311-create')).click()
+  const dialog = page.locator(sel('open311-dialog')).filter({ visible: true })
+  await dialog.waitFor()
+  await dialog.locator(field('open311-form-name')).fill(name)
+  await dialog.locator(sel('open311-form-channel')).getByText('开放接口', { exact: true }).waitFor() // the default channel
+  await dialog.locator(sel('open311-form-user')).locator('.el-select__wrapper').click()
+  await dialog.locator(sel('open311-form-user')).locator('input').first().fill(username)
+  await page.locator('.open311-user-popper').filter({ visible: true }).getByText(`开放接口服务账号（${username}）`, { exact: true }).click()
+  const [created] = await Promise.all([page.waitForResponse(isPath('POST', '/api/appeals/open311-clients')), dialog.locator(sel('open311-save')).click()])
+  assert(created.status() === 201, `POST /api/appeals/open311-clients answered HTTP ${created.status()}: ${(await created.text()).slice(0, 300)}`)
+  const client = await created.json()
+  const sent = created.request().postDataJSON()
+  assert(sent.name === name && sent.channel === 'open311' && Number.isInteger(sent.user_id), `the page sent ${JSON.stringify(sent)}`)
+  assert(client.api_key && client.key_prefix && client.api_key.startsWith(client.key_prefix), `key ${client.api_key} / prefix ${client.key_prefix}`)
+
+  const keyDialog = page.locator(sel('open311-key-dialog')).filter({ visible: true })
+  await keyDialog.waitFor()
+  assert((await keyDialog.locator(sel('open311-key')).innerText()).trim() === client.api_key, 'the dialog shows another key')
+  await keyDialog.getByText('只显示这一次', { exact: false }).waitFor()
+  await keyDialog.locator(sel('open311-key-copy')).waitFor()
+  await keyDialog.locator(sel('open311-key-close')).click()
+  await keyDialog.waitFor({ state: 'hidden' })
+
+  const row = page.locator(`${sel('open311-table')} tbody tr`).filter({ hasText: name })
+  await row.waitFor()
+  assert((await row.locator(sel('open311-key-prefix')).innerText()).includes(client.key_prefix), 'the row does not show the key prefix')
+  assert((await row.innerText()).includes('开放接口服务账号'), `the row does not name the service account: ${await row.innerText()}`)
+  assert(!(await page.content()).includes(client.api_key), 'the key is still in the page after its dialog closed')
+
+  await row.locator(sel(`open311-deactivate-${client.id}`)).click()
+  const [gone] = await Promise.all([page.waitForResponse(isPath('DELETE', `/api/appeals/open311-clients/${client.id}`)), confirmBox(page)])
+  assert(gone.status() === 204, `DELETE answered HTTP ${gone.status()}: ${(await gone.text().catch(() => '')).slice(0, 300)}`)
+  await page.waitForFunction(([s]) => document.querySelector(s)?.textContent.trim() === '已停用', [sel(`open311-status-${client.id}`)])
+  return page
+}
+
+// The admin's settings form shows the server's own validation: a prefix in lower case is
+// refused with a message on that field, and nothing changes.
+async function admin_settings_show_server_validation({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  const [loaded] = await Promise.all([page.waitForResponse(isPath('GET', '/api/appeals/settings')), goToMenu(page, 'settings', 'settings-form')])
+  const before = await loaded.json()
+  const prefix = page.locator(field('settings-number_prefix'))
+  await page.waitForFunction(([s, v]) => document.querySelector(s)?.value === v, [`input${sel('settings-number_prefix')}`, before.number_prefix])
+  await prefix.fill('sq1')
+  const [r] = await Promise.all([page.waitForResponse(isPath('PUT', '/api/appeals/settings')), page.locator(sel('settings-save')).click()])
+  assert(r.status() === 400, `a bad prefix answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  const problem = await r.json()
+  const error = (problem.errors || []).find((e) => e.field === 'number_prefix')
+  assert(error && kHasChinese.test(error.message), `no Chinese number_prefix error in ${JSON.stringify(problem)}`)
+  const item = page.locator('.el-form-item', { has: prefix })
+  await item.locator('.el-form-item__error').getByText(error.message).waitFor()
+  const after = await pageGet(page, '/api/appeals/settings')
+  assert(after.number_prefix === before.number_prefix, `the prefix changed to ${after.number_prefix}`)
+  return page
+}
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   wrong_password_shows_chinese_error,
@@ -709,6 +932,10 @@ const kTests = [
   appeal_from_intake_to_archive,
   appeal_statistics_table_and_csv_export,
   intake_suggests_duplicate_by_phone,
+  citizen_files_appeal_and_tracks_it,
+  admin_settings_show_server_validation,
+  admin_edits_dispatch_catalogue,
+  admin_creates_open311_client_key_once,
 ]
 
 // --- main ------------------------------------------------------------------------------
@@ -806,7 +1033,8 @@ async function main() {
       api,
       adminToken: () => adminTokenValue,
     }
-    for (const test of kTests) {
+    const only = (process.env.ECITY_E2E_ONLY || '').split(',').map((x) => x.trim()).filter(Boolean)
+    for (const test of only.length ? kTests.filter((x) => only.includes(x.name)) : kTests) {
       const name = test.name
       if (setupError) {
         console.log(`not ok - ${name} # setup failed`)

@@ -1,6 +1,8 @@
-// The one door to the ecity HTTP API. Every call carries the bearer token and the console's
-// language; an RFC 7807 problem comes back as an ApiError whose `detail` is already in
-// that language. A 401 from any call except login ends the session and returns to login.
+// The one door to the ecity HTTP API. Every call carries the bearer token (except the
+// citizens' public calls, which carry none) and the console's language; an RFC 7807 problem
+// comes back as an ApiError whose `detail` is already in that language (and `retryAfter`
+// when the server said how long to wait). A 401 from any call except login ends the
+// session and returns to login.
 import { auth, clearSession } from './auth.js'
 import { currentLocale, i18n } from './i18n.js'
 
@@ -13,6 +15,8 @@ export class ApiError extends Error {
     this.slug = typeof problem?.type === 'string' ? problem.type.replace(/^urn:ecity:problem:/, '') : ''
     this.detail = detail
     this.problem = problem || null
+    // Seconds to wait before trying again (429, 503: the Retry-After header); null when not said.
+    this.retryAfter = null
     // field → message, for showing server validation next to the form item. The server
     // may send `message_en` beside `message`; pick the one matching the console's language.
     this.fieldErrors = {}
@@ -40,9 +44,9 @@ function buildUrl(path, query) {
   return qs ? `${path}?${qs}` : path
 }
 
-function headers(extra) {
+function headers(extra, anonymous = false) {
   const h = { Accept: 'application/json', 'Accept-Language': currentLocale(), ...extra }
-  if (auth.token) h.Authorization = `Bearer ${auth.token}`
+  if (auth.token && !anonymous) h.Authorization = `Bearer ${auth.token}`
   return h
 }
 
@@ -56,8 +60,10 @@ async function readProblem(response) {
   }
 }
 
-async function send(method, path, { query, body, skipAuthRedirect = false } = {}) {
-  const init = { method, headers: headers(body !== undefined ? { 'Content-Type': 'application/json' } : {}) }
+// `anonymous`: the citizens' pages, which never carry a token (a stale one must not turn a
+// public call into a 401 and a trip to the login page).
+async function send(method, path, { query, body, skipAuthRedirect = false, anonymous = false } = {}) {
+  const init = { method, headers: headers(body !== undefined ? { 'Content-Type': 'application/json' } : {}, anonymous) }
   if (body !== undefined) init.body = JSON.stringify(body)
   let response
   try {
@@ -66,7 +72,7 @@ async function send(method, path, { query, body, skipAuthRedirect = false } = {}
     throw new ApiError(0, { detail: i18n.global.t('common.networkError') })
   }
   // Only the first 401 of a burst (the token is cleared by it) sends the user to login.
-  if (response.status === 401 && !skipAuthRedirect && auth.token) {
+  if (response.status === 401 && !skipAuthRedirect && !anonymous && auth.token) {
     clearSession()
     const problem = await readProblem(response.clone())
     unauthorizedHandler(problem?.detail || '')
@@ -74,9 +80,24 @@ async function send(method, path, { query, body, skipAuthRedirect = false } = {}
   return response
 }
 
+// Retry-After as seconds: either a number of seconds or an HTTP date; null when absent or unreadable.
+function retryAfterSeconds(response) {
+  const value = (response.headers.get('Retry-After') || '').trim()
+  if (!value) return null
+  if (/^\d+$/.test(value)) return Number(value)
+  const at = Date.parse(value)
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : null
+}
+
+async function failure(response) {
+  const error = new ApiError(response.status, await readProblem(response))
+  error.retryAfter = retryAfterSeconds(response)
+  return error
+}
+
 export async function request(method, path, options = {}) {
   const response = await send(method, path, options)
-  if (!response.ok) throw new ApiError(response.status, await readProblem(response))
+  if (!response.ok) throw await failure(response)
   if (response.status === 204) return null
   const text = await response.text()
   return text ? JSON.parse(text) : null
@@ -105,7 +126,7 @@ function filenameFrom(response, fallback) {
 // browser through a temporary blob URL.
 export async function download(path, query, fallbackName) {
   const response = await send('GET', path, { query })
-  if (!response.ok) throw new ApiError(response.status, await readProblem(response))
+  if (!response.ok) throw await failure(response)
   const blob = await response.blob()
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
@@ -181,4 +202,22 @@ export const api = {
   appealHotspots: (query) => get('/api/appeals/hotspots', query),
   exportAppealHotspots: (format, query) =>
     download('/api/appeals/hotspots', { ...query, format }, `appeal-hotspots.${format}`),
+  updateAppealSettings: (body) => put('/api/appeals/settings', body),
+  dispatchRules: () => get('/api/appeals/dispatch-rules'),
+  // One rule per (category_id, region_id): a second PUT of the same pair replaces the first.
+  putDispatchRule: (body) => put('/api/appeals/dispatch-rules', body),
+  deleteDispatchRule: (id) => del(`/api/appeals/dispatch-rules/${encodeURIComponent(id)}`),
+  setAutoDispatch: (categoryId, enabled) =>
+    put(`/api/appeals/categories/${encodeURIComponent(categoryId)}/auto-dispatch`, { enabled }),
+  open311Clients: () => get('/api/appeals/open311-clients'),
+  // The answer carries `api_key`, the only time the server ever sends it.
+  createOpen311Client: (body) => post('/api/appeals/open311-clients', body),
+  deactivateOpen311Client: (id) => del(`/api/appeals/open311-clients/${encodeURIComponent(id)}`),
+
+  // The citizens' page: no sign-in. A wrong number or query code is a 404; too many tries a 429
+  // (ApiError.retryAfter says how long to wait).
+  publicAppealMeta: () => request('GET', '/api/public/appeals/meta', { anonymous: true }),
+  filePublicAppeal: (body) => request('POST', '/api/public/appeals', { body, anonymous: true }),
+  publicAppeal: (number, code) =>
+    request('GET', `/api/public/appeals/${encodeURIComponent(number)}`, { query: { code }, anonymous: true }),
 }

@@ -11,7 +11,7 @@ import './style.css'
 // remembering where the user was.
 onUnauthorized((detail) => {
   const current = router.currentRoute.value
-  if (current.name === 'login') return
+  if (current.name === 'login' || current.meta.public) return
   if (detail) ElMessage.warning(detail)
   router.replace({ name: 'login', query: current.fullPath && current.fullPath !== '/' ? { redirect: current.fullPath } : {} })
 })

@@ -5,6 +5,8 @@ import { auth } from './auth.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  // The citizens' page (file an appeal, follow it with its number and query code): no sign-in.
+  { path: '/public', name: 'public-appeal', component: () => import('./views/public/PublicAppealView.vue'), meta: { public: true } },
   {
     path: '/',
     component: () => import('./views/LayoutView.vue'),
@@ -20,6 +22,9 @@ const routes = [
       { path: 'appeals/workbench', name: 'appeals', component: () => import('./views/appeals/AppealListView.vue'), meta: { title: 'menu.appealWorkbench' } },
       { path: 'appeals/intake', name: 'appeal-intake', component: () => import('./views/appeals/AppealIntakeView.vue'), meta: { title: 'menu.appealIntake' } },
       { path: 'appeals/stats', name: 'appeal-stats', component: () => import('./views/appeals/AppealStatsView.vue'), meta: { title: 'menu.appealStats' } },
+      { path: 'appeals/settings', name: 'appeal-settings', component: () => import('./views/appeals/AppealSettingsView.vue'), meta: { title: 'menu.appealSettings' } },
+      { path: 'appeals/dispatch-rules', name: 'appeal-dispatch-rules', component: () => import('./views/appeals/AppealDispatchRulesView.vue'), meta: { title: 'menu.appealDispatchRules' } },
+      { path: 'appeals/open311-clients', name: 'appeal-open311-clients', component: () => import('./views/appeals/AppealOpen311ClientsView.vue'), meta: { title: 'menu.appealOpen311' } },
       // The case page has no menu entry of its own; the workbench stays highlighted.
       { path: 'appeals/case/:id(\\d+)', name: 'appeal-case', component: () => import('./views/appeals/AppealCaseView.vue'), meta: { title: 'menu.appealCase', menu: '/appeals/workbench' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

@@ -46,6 +46,13 @@ export function loadAppealSettings() {
 }
 export const appealSettings = computed(() => settings.value)
 
+// After the settings page saved them: the texts that quote the settings follow at once.
+export function setAppealSettings(value) {
+  settings.token = auth.token
+  settings.value = value || null
+  settingsLoading = Promise.resolve(settings.value)
+}
+
 const byId = (list) => computed(() => new Map(list().map((x) => [x.id, x])))
 const categoryMap = byId(() => refs.categories)
 const departmentMap = byId(() => refs.departments)
