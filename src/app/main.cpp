@@ -63,7 +63,8 @@ int serve(const Options& o, std::optional<int> port) {
   rt.bus.start();
   HttpServer server(
       config.server, [&rt](Request& req) { return rt.handle(req); },
-      [&rt](const Request& req) { return rt.router.waits(req.method, req.path); });
+      [&rt](const Request& req) { return rt.router.waits(req.method, req.path); },
+      [&rt](std::string_view method, std::string_view path) { return rt.router.body_limit(method, path); });
   rt.open_connections = [&server] { return server.connections(); };
   rt.in_flight = [&server] { return server.in_flight(); };
   server.start();

@@ -145,6 +145,19 @@ struct TimelineEntry {
   std::string data;  // JSON text of the action's fields
 };
 
+// A file attached to a case (bytes in the platform's file store under sha256).
+struct Attachment {
+  std::int64_t id = 0;
+  std::int64_t appeal_id = 0;
+  std::string name;
+  std::string content_type;
+  std::int64_t size = 0;
+  std::string sha256;
+  std::optional<std::int64_t> uploaded_by;
+  std::string uploaded_by_name;
+  std::int64_t uploaded_at = 0;
+};
+
 // An application allowed to use Open311; it acts as its service account `user_id`.
 struct Open311Client {
   std::int64_t id = 0;

@@ -1,4 +1,4 @@
-// SQL of the open doors: citizens' query codes and Open311 clients and requests.
+// SQL of attachments and of the open doors: citizens' query codes, Open311 clients and requests.
 #include "appeals/store.h"
 
 #include "platform/db/row.h"
@@ -120,6 +120,35 @@ std::map<std::int64_t, Open311Request> load_open311_requests(soci::session& sql,
     auto req = request_of(r);
     out[req.appeal_id] = std::move(req);
   }
+  return out;
+}
+
+std::int64_t insert_attachment(soci::session& sql, const Attachment& a) {
+  long long id = 0, appeal = a.appeal_id, size = a.size, at = a.uploaded_at;
+  platform::Nullable<long long> by(a.uploaded_by);
+  sql << "INSERT INTO appeal_attachments (appeal_id, name, content_type, size, sha256, uploaded_by, "
+         "uploaded_by_name, uploaded_at) VALUES (:a, :n, :t, :s, :h, :b, :bn, :at) RETURNING id",
+      soci::use(appeal), soci::use(a.name), soci::use(a.content_type), soci::use(size), soci::use(a.sha256),
+      soci::use(by.value, by.ind), soci::use(a.uploaded_by_name), soci::use(at), soci::into(id);
+  return id;
+}
+
+int count_attachments(soci::session& sql, std::int64_t appeal_id) {
+  long long n = 0, id = appeal_id;
+  sql << "SELECT COUNT(*) FROM appeal_attachments WHERE appeal_id = :a", soci::use(id), soci::into(n);
+  return static_cast<int>(n);
+}
+
+std::vector<Attachment> load_attachments(soci::session& sql, std::int64_t appeal_id) {
+  long long id = appeal_id;
+  std::vector<Attachment> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, appeal_id, name, content_type, size, sha256, uploaded_by, uploaded_by_name, "
+                      "uploaded_at FROM appeal_attachments WHERE appeal_id = :a ORDER BY id",
+       soci::use(id));
+  for (const auto& r : rows)
+    out.push_back({get_i64(r, 0), get_i64(r, 1), get_str(r, 2), get_str(r, 3), get_i64(r, 4), get_str(r, 5),
+                   platform::opt_i64(r, 6), get_str(r, 7), get_i64(r, 8)});
   return out;
 }
 

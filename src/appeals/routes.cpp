@@ -96,8 +96,9 @@ NewAppeal parse_new(const nlohmann::json& body) {
 namespace {
 
 ActionInput parse_action(Action action, const nlohmann::json& body) {
-  Fields f(body, {"note", "lead_department_id", "lead_region_id", "co_department_ids", "region_id", "extra_days",
-                  "text", "result", "reached", "solved", "satisfaction", "level", "due_date", "master_id"});
+  Fields f(body,
+           {"note", "lead_department_id", "lead_region_id", "co_department_ids", "region_id", "extra_days", "text",
+            "result", "reached", "solved", "satisfaction", "level", "due_date", "master_id", "attachment_ids"});
   ActionInput in;
   in.action = action;
   in.note = f.opt_str("note", 1000).value_or("");
@@ -121,6 +122,7 @@ ActionInput parse_action(Action action, const nlohmann::json& body) {
   in.supervise_level = f.opt_str("level", 16);
   in.supervise_due_date = f.opt_str("due_date", 10);
   in.master_id = f.opt_id("master_id");
+  if (body.contains("attachment_ids")) in.attachment_ids = f.id_list("attachment_ids", 30);
   f.done();
   return in;
 }
@@ -275,6 +277,31 @@ nlohmann::json request_json(const std::optional<UnitRequest>& r) {
           {"status", r->status}};
 }
 
+nlohmann::json attachment_json(const Attachment& a) {
+  return {{"id", a.id},
+          {"name", a.name},
+          {"content_type", a.content_type},
+          {"size", a.size},
+          {"sha256", a.sha256},
+          {"uploaded_by", opt(a.uploaded_by)},
+          {"uploaded_by_name", a.uploaded_by_name},
+          {"uploaded_at", a.uploaded_at}};
+}
+
+// RFC 6266 / 5987: an ASCII fallback and the UTF-8 name, percent-encoded.
+std::string content_disposition(const std::string& name) {
+  std::string ascii, encoded;
+  for (unsigned char c : name) {
+    ascii += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += fmt::format("%{:02X}", c);
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
 nlohmann::json case_json(const CaseView& v, const Principal& who) {
   auto j = appeal_json(v.appeal, who);
   j["co_department_ids"] = v.co_department_ids;
@@ -295,6 +322,9 @@ nlohmann::json case_json(const CaseView& v, const Principal& who) {
   j["allowed_actions"] = allowed;
   j["pending_return"] = request_json(v.pending_return);
   j["pending_extension"] = request_json(v.pending_extension);
+  nlohmann::json attachments = nlohmann::json::array();
+  for (const auto& a : v.attachments) attachments.push_back(attachment_json(a));
+  j["attachments"] = attachments;
   return j;
 }
 
@@ -740,6 +770,29 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            auto in = parse_action(*action, req.json_object());
            return Response::json(200,
                                  case_json(service.act(*who, platform::actor_of(req, who), req.id_param(), in), *who));
+         }});
+  r.add({"POST", "/api/appeals/{id}/attachments", "appeals:read", true, "appeals",
+         "Attach a file: the body is the file's bytes, ?name= its file name, Content-Type its type (images, PDF, "
+         "Office documents, recordings, video; checked against the bytes)",
+         [&service](const Request& req, const Principal* who) {
+           auto name = req.q("name").value_or("");
+           auto a = service.attach(*who, platform::actor_of(req, who), req.id_param(), name,
+                                   std::string(req.header("content-type")), req.body);
+           return Response::json(201, attachment_json(a));
+         },
+         /*waits=*/false, /*body_limit=*/rt.config.files.max_bytes});
+  r.add({"GET", "/api/appeals/{id}/attachments/{attachment_id}", "appeals:read", true, "appeals",
+         "Download an attachment (checked against its SHA-256 before it is sent)",
+         [&service](const Request& req, const Principal* who) {
+           auto [a, bytes] = service.attachment_file(*who, req.id_param(), req.id_param("attachment_id"));
+           Response r;
+           r.content_type = a.content_type;
+           r.body = std::move(bytes);
+           r.headers = {{"Content-Disposition", content_disposition(a.name)},
+                        {"X-Content-Type-Options", "nosniff"},
+                        {"Cache-Control", "private, max-age=0"},
+                        {"ETag", "\"" + a.sha256 + "\""}};
+           return r;
          }});
 }
 

@@ -396,6 +396,7 @@ CaseView AppealService::get(const Principal& who, std::int64_t id) {
     v.allowed = allowed_actions(f, role_of(sql, who, v.appeal));
     v.pending_return = pending_request(sql, id, "return");
     v.pending_extension = pending_request(sql, id, "extension");
+    v.attachments = load_attachments(sql, id);
     return v;
   });
 }
@@ -555,6 +556,7 @@ void AppealService::perform(Tx& tx, const Principal& who, const platform::Actor&
     if (in.callback->satisfaction) data["satisfaction"] = code(*in.callback->satisfaction);
   }
   if (in.master_id) data["master_id"] = *in.master_id;
+  if (!in.attachment_ids.empty()) data["attachment_ids"] = in.attachment_ids;
   if (in.supervise_level) data["level"] = *in.supervise_level;
   append_timeline(
       rt_.db, tx.sql,
@@ -576,7 +578,7 @@ void AppealService::perform(Tx& tx, const Principal& who, const platform::Actor&
 
 void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, const ActionInput& in, std::int64_t now,
                           std::string& note) {
-  auto need = [](bool ok, const char* field, const char* zh, const char* en) {
+  auto need = [](bool ok, const char* field, const std::string& zh, const std::string& en) {
     if (!ok) throw field_error(field, zh, en);
   };
   switch (in.action) {
@@ -676,6 +678,12 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
     case Action::kReply:
       need(in.text && !in.text->empty(), "text", "请填写办理结果", "text is required");
       need(in.result.has_value(), "result", "请选择办理结果（已解决/部分解决/未解决）", "result is required");
+      for (auto id : in.attachment_ids) {
+        bool mine = false;
+        for (const auto& att : load_attachments(sql, a.id)) mine = mine || att.id == id;
+        need(mine, "attachment_ids", "附件不属于此诉求：" + std::to_string(id),
+             "not an attachment of this appeal: " + std::to_string(id));
+      }
       a.reply_text = in.text;
       a.reply_result = in.result;
       a.replied_at = now;

@@ -60,6 +60,7 @@ struct ActionInput {
   std::optional<std::string> supervise_level;      // supervise: district | department
   std::optional<std::string> supervise_due_date;   // supervise: YYYY-MM-DD
   std::optional<std::int64_t> master_id;           // merge
+  std::vector<std::int64_t> attachment_ids;        // reply: attachments of this case that go with it
 };
 
 // What the intake form has typed so far; every part optional.
@@ -87,6 +88,7 @@ struct CaseView {
   std::vector<TimelineEntry> timeline;
   std::vector<Action> allowed;
   std::optional<UnitRequest> pending_return, pending_extension;
+  std::vector<Attachment> attachments;
 };
 
 class AppealService {
@@ -101,6 +103,16 @@ class AppealService {
   Appeal create(const platform::Principal& who, const platform::Actor& actor, const NewAppeal& in,
                 const std::function<void(platform::Tx&, const Appeal&)>& also = {});
   CaseView get(const platform::Principal& who, std::int64_t id);
+  // Attaches a file to a case (attachments.cpp): by the centre or a unit holding the case,
+  // before it is archived; at most kMaxAttachments per case. The type is sniffed from the
+  // bytes and must agree with the name's extension and the declared type; the name is a
+  // label (never a path). The bytes are durable before the row is written.
+  static constexpr int kMaxAttachments = 30;
+  Attachment attach(const platform::Principal& who, const platform::Actor& actor, std::int64_t appeal_id,
+                    const std::string& name, const std::string& declared_type, std::string_view bytes);
+  // An attachment of a case `who` may see, and its bytes (verified against the checksum).
+  std::pair<Attachment, std::string> attachment_file(const platform::Principal& who, std::int64_t appeal_id,
+                                                     std::int64_t attachment_id);
   CaseView act(const platform::Principal& who, const platform::Actor& actor, std::int64_t id, const ActionInput& in);
   AppealPage list(const platform::Principal& who, const ListFilter& filter);
   std::vector<Category> categories();

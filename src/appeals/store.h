@@ -153,6 +153,11 @@ StatsNames load_stats_names(soci::session& sql);
 // Indexes the content of up to `limit` cases registered since the last call; returns how
 // many. One call per second keeps the unindexed tail (which searches scan) tiny.
 // No-op (0) on PostgreSQL, whose trigram index the server maintains.
+// ---- Attachments (open_store.cpp).
+std::int64_t insert_attachment(soci::session& sql, const Attachment& a);
+std::vector<Attachment> load_attachments(soci::session& sql, std::int64_t appeal_id);
+int count_attachments(soci::session& sql, std::int64_t appeal_id);
+
 // ---- Open access: citizens' query codes and Open311 (open_store.cpp).
 
 // The id and query-code hash of the case numbered `number`.

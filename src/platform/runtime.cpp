@@ -23,6 +23,7 @@ Runtime::Runtime(Config c)
       users(db, auth, bus),
       org(db, bus),
       static_files(config.server.web_root),
+      files(config.files.dir),
       national_(Calendar::load(config.calendar.file)) {
   calendar_ = std::make_shared<const Calendar>(national_);
   metrics.add_sampler("ecity_db_pool_size", "Database sessions in the pool.", "gauge",

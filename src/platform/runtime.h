@@ -12,6 +12,7 @@
 #include "platform/config/config.h"
 #include "platform/db/database.h"
 #include "platform/events/event_bus.h"
+#include "platform/files/file_store.h"
 #include "platform/http/metrics.h"
 #include "platform/http/router.h"
 #include "platform/http/static_files.h"
@@ -64,6 +65,7 @@ class Runtime {
   Metrics metrics;
   Router router;
   StaticFiles static_files;
+  FileStore files;
   // Connection gauges supplied by the server once it runs.
   std::function<int()> open_connections = [] { return 0; };
   std::function<int()> in_flight = [] { return 0; };

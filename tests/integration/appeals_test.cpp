@@ -3,10 +3,13 @@
 #include "harness.h"
 
 #include "appeals/module.h"
+#include "platform/db/migrations.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -824,6 +827,164 @@ TEST(AppealDispatchCatalogue, RulesSuggestionAndAutomaticDispatch) {
   }
   EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/dispatch-suggestion", "", bearer(p.dispatcher)).status,
             404);
+}
+
+
+// ------------------------------------------------------------------- attachments
+
+// Bytes that start like the real formats (the checks read signatures, not whole files).
+std::string png_bytes(std::size_t size = 2048) {
+  std::string b("\x89PNG\r\n\x1A\n", 8);
+  while (b.size() < size) b += static_cast<char>(b.size() * 7 % 251);
+  return b;
+}
+std::string pdf_bytes() { return "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"; }
+
+HttpResult upload(const std::string& token, std::int64_t id, const std::string& name, const std::string& type,
+                  const std::string& bytes) {
+  std::string encoded;
+  for (unsigned char c : name) {
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%%%02X", c);
+    encoded += buf;
+  }
+  auto headers = bearer(token);
+  headers["content-type"] = type;
+  return http("POST", "/api/appeals/" + std::to_string(id) + "/attachments?name=" + encoded, bytes, headers);
+}
+
+std::size_t stored_files() {
+  std::size_t n = 0;
+  const auto dir = runtime().config.files.dir;
+  if (!std::filesystem::exists(dir)) return 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
+  return n;
+}
+
+TEST(AppealAttachments, TheCentreAndTheUnitAttachEveryoneInScopeDownloads) {
+  const auto& p = people();
+  const auto id = create(new_appeal())["id"].get<std::int64_t>();
+  ASSERT_EQ(act(p.dispatcher, id, "dispatch", {{"lead_department_id", p.housing_dept}}).status, 200);
+  ASSERT_EQ(act(p.housing, id, "sign").status, 200);
+
+  // The agent attaches the caller's photo; bigger than the server's 64 KiB body limit, which
+  // the upload route raises to [files] max_bytes.
+  const auto photo = png_bytes(200 * 1024);
+  auto up = upload(p.agent, id, "现场照片 1.png", "image/png", photo);
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(up.json()["content_type"], "image/png");
+  EXPECT_EQ(up.json()["size"], photo.size());
+  EXPECT_EQ(up.json()["sha256"], platform::sha256_hex(photo));
+  const auto photo_id = up.json()["id"].get<std::int64_t>();
+
+  auto got = http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + std::to_string(photo_id), "",
+                  bearer(p.housing));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_TRUE(got.body == photo);
+  EXPECT_EQ(got.header("content-type"), "image/png");
+  EXPECT_EQ(got.header("x-content-type-options"), "nosniff");
+  EXPECT_NE(got.header("content-disposition").find("filename*=UTF-8''%E7%8E%B0%E5%9C%BA"), std::string::npos)
+      << got.header("content-disposition");
+
+  // The unit attaches its report and replies with it.
+  auto report = upload(p.housing, id, "整改报告.PDF", "application/pdf", pdf_bytes());
+  ASSERT_EQ(report.status, 201) << report.body;
+  const auto report_id = report.json()["id"].get<std::int64_t>();
+  auto other = create(new_appeal());
+  auto foreign = upload(p.agent, other["id"].get<std::int64_t>(), "别的.png", "image/png", png_bytes());
+  ASSERT_EQ(foreign.status, 201);
+  auto wrong = act(p.housing, id, "reply",
+                   {{"text", "已修复"}, {"result", "solved"}, {"attachment_ids", {foreign.json()["id"]}}});
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  auto reply = act(p.housing, id, "reply", {{"text", "已修复"}, {"result", "solved"}, {"attachment_ids", {report_id}}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto view = reply.json();
+  EXPECT_EQ(view["attachments"].size(), 2u);
+  EXPECT_EQ(view["timeline"].back()["data"]["attachment_ids"], json::array({report_id}));
+
+  // Out of scope: another town neither sees nor attaches; a leader reads but does not attach.
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + std::to_string(photo_id), "",
+                 bearer(p.gushao))
+                .status,
+            404);
+  EXPECT_EQ(upload(p.gushao, id, "x.png", "image/png", png_bytes()).status, 404);
+  EXPECT_EQ(upload(p.leader, id, "x.png", "image/png", png_bytes()).status, 403);
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + std::to_string(foreign.json()["id"].get<std::int64_t>()),
+                 "", bearer(login("admin")))
+                .status,
+            404)
+      << "an attachment is reached through its own case only";
+}
+
+TEST(AppealAttachments, ForgedTypesPathsAndSizesAreRefusedAndLeaveNothing) {
+  const auto& p = people();
+  const auto id = create(new_appeal())["id"].get<std::int64_t>();
+  const auto files_before = stored_files();
+  struct Case {
+    std::string name, type, bytes;
+    int status;
+    std::string field;
+  };
+  const std::vector<Case> cases{
+      {"photo.jpg", "image/jpeg", png_bytes(), 400, "name"},                    // the bytes are PNG
+      {"photo.png", "image/jpeg", png_bytes(), 400, "content-type"},            // declared type lies
+      {"page.html", "text/html", "<html><script>alert(1)</script></html>", 400, "file"},
+      {"image.svg", "image/svg+xml", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", 400, "file"},
+      {"run.exe", "application/octet-stream", std::string("MZ\x90\x00", 4) + std::string(100, 'x'), 400, "file"},
+      {"../../etc/passwd.png", "image/png", png_bytes(), 400, "name"},
+      {"a/b.png", "image/png", png_bytes(), 400, "name"},
+      {"a\\b.png", "image/png", png_bytes(), 400, "name"},
+      {".hidden.png", "image/png", png_bytes(), 400, "name"},
+      {"noextension", "image/png", png_bytes(), 400, "name"},
+      {"", "image/png", png_bytes(), 400, "name"},
+      {std::string(101, 'a') + ".png", "image/png", png_bytes(), 400, "name"},
+      {"empty.png", "image/png", "", 400, "file"},
+  };
+  for (const auto& c : cases) {
+    auto r = upload(p.agent, id, c.name, c.type, c.bytes);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    if (r.status == 400) {
+      EXPECT_EQ(r.json()["errors"][0]["field"], c.field) << c.name << ": " << r.body;
+    }
+  }
+  // One byte over [files] max_bytes (1 MiB here): refused on the header, before any body is
+  // sent (a client that sends it anyway may see the connection reset under its upload).
+  auto huge = raw("POST /api/appeals/" + std::to_string(id) +
+                  "/attachments?name=big.png HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + p.agent +
+                  "\r\nContent-Type: image/png\r\nContent-Length: " + std::to_string((1 << 20) + 1) + "\r\n\r\n");
+  EXPECT_EQ(huge.rfind("HTTP/1.1 413", 0), 0u) << huge.substr(0, 200);
+  // Exactly the limit is accepted.
+  EXPECT_EQ(upload(p.agent, id, "max.png", "image/png", png_bytes(1 << 20)).status, 201);
+  auto view = http("GET", "/api/appeals/" + std::to_string(id), "", bearer(p.agent)).json();
+  EXPECT_EQ(view["attachments"].size(), 1u);
+  EXPECT_EQ(stored_files(), files_before + 1) << "a refused upload writes no file";
+}
+
+TEST(AppealAttachments, ACorruptedFileIsNeverServed) {
+  const auto& p = people();
+  const auto id = create(new_appeal())["id"].get<std::int64_t>();
+  auto bytes = png_bytes(4096);
+  bytes[100] = 'A';  // unlike any other test's file
+  auto up = upload(p.agent, id, "损坏测试.png", "image/png", bytes);
+  ASSERT_EQ(up.status, 201) << up.body;
+  const auto sha = up.json()["sha256"].get<std::string>();
+  const auto path = std::filesystem::path(runtime().config.files.dir) / sha.substr(0, 2) / sha;
+  ASSERT_TRUE(std::filesystem::exists(path));
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(2000);
+    f.put('!');
+  }
+  auto got = http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + up.json()["id"].dump(), "",
+                  bearer(p.agent));
+  EXPECT_EQ(got.status, 500);
+  EXPECT_EQ(got.body.find("\x89PNG"), std::string::npos);
+  // Uploading the same bytes again repairs the store.
+  ASSERT_EQ(upload(p.agent, id, "损坏测试.png", "image/png", bytes).status, 201);
+  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + up.json()["id"].dump(), "",
+                 bearer(p.agent))
+                .status,
+            200);
 }
 
 }  // namespace

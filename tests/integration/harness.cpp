@@ -67,6 +67,8 @@ class Environment : public ::testing::Environment {
     std::ofstream(g_world->dir / "web" / "index.html") << "<!doctype html><title>ecity</title>";
     std::ofstream(g_world->dir / "web" / "assets" / "app.js") << "console.log('ecity')";
     c.server.body_limit = 64 * 1024;
+    c.files.dir = (g_world->dir / "files").string();
+    c.files.max_bytes = 1 << 20;  // attachments over 1 MiB answer 413
     c.server.header_limit = 8 * 1024;
     c.auth.argon2_mem_kib = 8192;  // cheaper hashing keeps the suite fast; the cost is config
     c.auth.argon2_ops = 1;
@@ -79,7 +81,8 @@ class Environment : public ::testing::Environment {
     c.server.wait_workers = 8;
     g_world->server = std::make_unique<HttpServer>(
         c.server, [](Request& r) { return g_world->rt->handle(r); },
-        [](const Request& r) { return g_world->rt->router.waits(r.method, r.path); });
+        [](const Request& r) { return g_world->rt->router.waits(r.method, r.path); },
+        [](std::string_view method, std::string_view path) { return g_world->rt->router.body_limit(method, path); });
     g_world->server->start();
   }
   void TearDown() override {

@@ -50,6 +50,8 @@ std::vector<Binding> bindings(Config& c) {
       {"limits", "public_reads_per_minute", &c.limits.public_reads_per_minute},
       {"limits", "public_writes_per_hour", &c.limits.public_writes_per_hour},
       {"limits", "open311_per_minute", &c.limits.open311_per_minute},
+      {"files", "dir", &c.files.dir},
+      {"files", "max_bytes", &c.files.max_bytes},
       {"log", "level", &c.log.level},
   };
 }
@@ -99,6 +101,7 @@ void check_ranges(const Config& c) {
   positive("limits.public_reads_per_minute", c.limits.public_reads_per_minute);
   positive("limits.public_writes_per_hour", c.limits.public_writes_per_hour);
   positive("limits.open311_per_minute", c.limits.open311_per_minute);
+  positive("files.max_bytes", c.files.max_bytes);
   if (c.auth.argon2_mem_kib < 8) throw config_error("auth.argon2_mem_kib", "过小", "too small");
   const auto& s = c.database.sqlite_synchronous;
   if (s != "FULL" && s != "NORMAL" && s != "EXTRA" && s != "OFF")

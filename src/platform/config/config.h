@@ -72,6 +72,12 @@ struct LimitsConfig {
   int open311_per_minute = 600;      // per API key
 };
 
+// Uploaded files (appeal attachments, photos): where their bytes live and how big one may be.
+struct FilesConfig {
+  std::string dir = "var/files";
+  std::int64_t max_bytes = 20 << 20;  // 20 MiB; larger uploads answer 413
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
 };
@@ -83,6 +89,7 @@ struct Config {
   CalendarConfig calendar;
   EventsConfig events;
   LimitsConfig limits;
+  FilesConfig files;
   LogConfig log;
 
   // Loads `path` (missing file is not an error when `required` is false) and applies the

@@ -108,4 +108,11 @@ bool Router::waits(const std::string& method, const std::string& path) const {
   return false;
 }
 
+std::int64_t Router::body_limit(std::string_view method, std::string_view path) const {
+  const std::string p(path);
+  for (const auto& r : routes_)
+    if (r.body_limit > 0 && r.method == method && match(r.pattern, p, nullptr)) return r.body_limit;
+  return 0;
+}
+
 }  // namespace ecity::platform

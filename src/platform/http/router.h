@@ -31,6 +31,9 @@ struct Route {
   // server runs it on its larger pool of waiting workers, so that many can wait together
   // while the CPU-bound pool stays small (see ServerConfig::wait_workers).
   bool waits = false;
+  // Largest body this route takes, if above the server's body_limit (file uploads); 0: the
+  // server's limit.
+  std::int64_t body_limit = 0;
 };
 
 class Router {
@@ -49,6 +52,8 @@ class Router {
   // True if the route matching `method` and `path` waits (Route::waits). Cheap enough for an
   // I/O thread: no handler runs.
   bool waits(const std::string& method, const std::string& path) const;
+  // The body limit of the route matching `method` and `path` (Route::body_limit), or 0.
+  std::int64_t body_limit(std::string_view method, std::string_view path) const;
 
  private:
   static bool match(const std::string& pattern, const std::string& path,

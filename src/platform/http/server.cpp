@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -79,10 +80,11 @@ Response simple_problem(int status, const char* slug, const char* title, const c
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerConfig& c, Handle h, Waits w)
+  Impl(const ServerConfig& c, Handle h, Waits w, BodyLimit b)
       : config(c),
         handle(std::move(h)),
         waits(std::move(w)),
+        body_limit(std::move(b)),
         workers(static_cast<std::size_t>(c.workers)),
         waiters(static_cast<std::size_t>(c.wait_workers)),
         acceptor(io) {}
@@ -90,6 +92,7 @@ struct HttpServer::Impl {
   const ServerConfig config;
   const Handle handle;
   const Waits waits;
+  const BodyLimit body_limit;
   asio::io_context io;
   asio::thread_pool workers;
   asio::thread_pool waiters;
@@ -141,13 +144,26 @@ struct HttpServer::Impl {
       while (!draining.load()) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-        parser.body_limit(static_cast<std::uint64_t>(config.body_limit));
+        // The limit is decided once the header names the route (below); until then a
+        // Content-Length must not fail the header read.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         // Idle keep-alive connections wait idle_timeout for the next request; once bytes
         // have arrived, the whole request must arrive within read_timeout.
         conn->idle = buffer.size() == 0;
         stream.expires_after(std::chrono::seconds(conn->idle ? config.idle_timeout_s : config.read_timeout_s));
         co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         conn->idle = false;
+        if (!ec && !parser.is_done()) {
+          std::int64_t limit = config.body_limit;
+          if (body_limit) {
+            const auto& h = parser.get();
+            const auto target = std::string_view(h.target());
+            limit = std::max(limit, body_limit(std::string_view(h.method_string()), target.substr(0, target.find('?'))));
+          }
+          parser.body_limit(static_cast<std::uint64_t>(limit));
+          if (parser.content_length() && *parser.content_length() > static_cast<std::uint64_t>(limit))
+            ec = http::error::body_limit;
+        }
         if (!ec && !parser.is_done()) {
           stream.expires_after(std::chrono::seconds(config.read_timeout_s));
           co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
@@ -212,8 +228,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const ServerConfig& config, Handle handle, Waits waits)
-    : impl_(std::make_unique<Impl>(config, std::move(handle), std::move(waits))) {}
+HttpServer::HttpServer(const ServerConfig& config, Handle handle, Waits waits, BodyLimit body_limit)
+    : impl_(std::make_unique<Impl>(config, std::move(handle), std::move(waits), std::move(body_limit))) {}
 
 HttpServer::~HttpServer() {
   stop();

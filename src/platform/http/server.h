@@ -28,7 +28,12 @@ class HttpServer {
   // pool of waiting workers. Called on an I/O thread.
   using Waits = std::function<bool(const Request&)>;
 
-  HttpServer(const ServerConfig& config, Handle handle, Waits waits = nullptr);
+  // The largest body a request may carry when its route allows more than config.body_limit
+  // (Route::body_limit; 0: the server's limit). Called on an I/O thread with the method and
+  // the raw path, after the header has arrived.
+  using BodyLimit = std::function<std::int64_t(std::string_view method, std::string_view path)>;
+
+  HttpServer(const ServerConfig& config, Handle handle, Waits waits = nullptr, BodyLimit body_limit = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
