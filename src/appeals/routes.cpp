@@ -496,6 +496,33 @@ nlohmann::json period_json(const StatsFilter& f) {
 
 bool wants_file(const Request& req) { return req.q("format").has_value(); }
 
+nlohmann::json category_json(const Category& c) {
+  return {{"id", c.id},         {"parent_id", opt(c.parent_id)}, {"code", c.code},
+          {"name", c.name},     {"path", c.path},               {"active", c.active},
+          {"auto_dispatch", c.auto_dispatch}};
+}
+
+nlohmann::json sla_json(std::int64_t category_id, const std::vector<SlaRow>& rows) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : rows)
+    items.push_back({{"urgency", code(r.urgency)},
+                     {"urgency_label", label_zh(r.urgency)},
+                     {"sign_minutes", r.limit.sign.count()},
+                     {"handle_days", r.limit.handle_days},
+                     {"own", r.own},
+                     {"source_category_id", r.source_category_id == 0 ? nlohmann::json(nullptr)
+                                                                      : nlohmann::json(r.source_category_id)}});
+  return {{"category_id", category_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(category_id)},
+          {"items", items}};
+}
+
+// ?category_id= (absent: the district default, 0).
+std::int64_t sla_category(const Request& req) {
+  auto v = platform::int_query(req, "category_id");
+  if (v && *v < 1) throw Error::invalid("validation", "参数 category_id 无效", "invalid category_id");
+  return v.value_or(0);
+}
+
 nlohmann::json rule_json(const DispatchRule& r) {
   return {{"id", r.id},
           {"category_id", r.category_id},
@@ -524,14 +551,7 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
   r.add({"GET", "/api/appeals/categories", "appeals:read", true, "appeals", "The appeal catalogue (a tree by path)",
          [&service](const Request&, const Principal*) {
            nlohmann::json items = nlohmann::json::array();
-           for (const auto& c : service.categories())
-             items.push_back({{"id", c.id},
-                              {"parent_id", opt(c.parent_id)},
-                              {"code", c.code},
-                              {"name", c.name},
-                              {"path", c.path},
-                              {"active", c.active},
-                              {"auto_dispatch", c.auto_dispatch}});
+           for (const auto& c : service.categories()) items.push_back(category_json(c));
            return Response::json(200, {{"items", items}});
          }});
   r.add({"POST", "/api/appeals", "appeals:intake", true, "appeals", "Register an appeal (受理)",
@@ -738,6 +758,65 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
          [&service](const Request& req, const Principal* who) {
            service.delete_dispatch_rule(*who, platform::actor_of(req, who), req.id_param());
            return Response::no_content();
+         }});
+  r.add({"POST", "/api/appeals/categories", "appeals:config", true, "appeals",
+         "Add a category {parent_id, code, name} to the catalogue",
+         [&service](const Request& req, const Principal* who) {
+           const auto body = req.json_object();
+           Fields f(body, {"parent_id", "code", "name"});
+           auto parent = f.opt_id("parent_id");
+           auto code_text = f.str("code", 16, 2);
+           for (char c : code_text)
+             if (!std::isalnum(static_cast<unsigned char>(c))) {
+               f.fail("code", "只能包含字母和数字", "letters and digits only");
+               break;
+             }
+           auto name = f.str("name", 32);
+           f.done();
+           auto c = service.add_category(*who, platform::actor_of(req, who), parent, code_text, name);
+           return Response::json(201, category_json(c));
+         }});
+  r.add({"PUT", "/api/appeals/categories/{id}", "appeals:config", true, "appeals",
+         "Rename a category or switch it off/on {name, active}; cases keep their category",
+         [&service](const Request& req, const Principal* who) {
+           const auto body = req.json_object();
+           Fields f(body, {"name", "active"});
+           auto name = f.opt_str("name", 32);
+           if (name && name->empty()) f.fail("name", "不能为空", "must not be empty");
+           std::optional<bool> active;
+           if (body.contains("active")) active = flag(f, body, "active");
+           f.done();
+           auto c = service.update_category(*who, platform::actor_of(req, who), req.id_param(), name, active);
+           return Response::json(200, category_json(c));
+         }});
+  r.add({"GET", "/api/appeals/sla", "appeals:read", true, "appeals",
+         "Time limits per urgency for a category (?category_id=; absent: the district default), own or inherited",
+         [&service](const Request& req, const Principal* who) {
+           const auto id = sla_category(req);
+           return Response::json(200, sla_json(id, service.sla_of(*who, id)));
+         }});
+  r.add({"PUT", "/api/appeals/sla", "appeals:config", true, "appeals",
+         "Set a time limit {category_id (null: district default), urgency, sign_minutes, handle_days}",
+         [&service](const Request& req, const Principal* who) {
+           const auto body = req.json_object();
+           Fields f(body, {"category_id", "urgency", "sign_minutes", "handle_days"});
+           const auto id = f.opt_id("category_id").value_or(0);
+           const auto urgency = enum_field<Urgency>(f, body, "urgency", std::nullopt);
+           SlaLimit limit;
+           limit.sign = std::chrono::minutes(f.integer("sign_minutes", 1, 7 * 24 * 60));
+           limit.handle_days = static_cast<int>(f.integer("handle_days", 1, 60));
+           f.done();
+           return Response::json(200, sla_json(id, service.set_sla(*who, platform::actor_of(req, who), id, urgency,
+                                                                   limit)));
+         }});
+  r.add({"DELETE", "/api/appeals/sla", "appeals:config", true, "appeals",
+         "Remove a category's own time limit (?category_id=&urgency=); it inherits again",
+         [&service](const Request& req, const Principal* who) {
+           const auto id = sla_category(req);
+           auto urgency = enum_query<Urgency>(req, "urgency");
+           if (!urgency) throw Error::invalid("validation", "参数 urgency 必填", "urgency is required");
+           return Response::json(200, sla_json(id, service.clear_sla(*who, platform::actor_of(req, who), id,
+                                                                     *urgency)));
          }});
   r.add({"PUT", "/api/appeals/categories/{id}/auto-dispatch", "appeals:config", true, "appeals",
          "Turn automatic dispatch by the catalogue on or off for a category ({\"enabled\": true})",

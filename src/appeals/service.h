@@ -91,6 +91,14 @@ struct CaseView {
   std::vector<Attachment> attachments;
 };
 
+// A time limit as it applies to a category: its own, an ancestor's or the district default's.
+struct SlaRow {
+  Urgency urgency = Urgency::kNormal;
+  SlaLimit limit;
+  std::int64_t source_category_id = 0;  // 0: the district default
+  bool own = false;                     // set on this category itself
+};
+
 class AppealService {
  public:
   explicit AppealService(platform::Runtime& rt);
@@ -132,6 +140,17 @@ class AppealService {
   void delete_dispatch_rule(const platform::Principal& who, const platform::Actor& actor, std::int64_t id);
   void set_auto_dispatch(const platform::Principal& who, const platform::Actor& actor, std::int64_t category_id,
                          bool enabled);
+  // The catalogue and its time limits (catalogue.cpp; appeals:config to change). Category 0
+  // is the district default of the time limits.
+  Category add_category(const platform::Principal& who, const platform::Actor& actor,
+                        std::optional<std::int64_t> parent_id, const std::string& code, const std::string& name);
+  Category update_category(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,
+                           std::optional<std::string> name, std::optional<bool> active);
+  std::vector<SlaRow> sla_of(const platform::Principal& who, std::int64_t category_id);
+  std::vector<SlaRow> set_sla(const platform::Principal& who, const platform::Actor& actor, std::int64_t category_id,
+                              Urgency urgency, const SlaLimit& limit);
+  std::vector<SlaRow> clear_sla(const platform::Principal& who, const platform::Actor& actor,
+                                std::int64_t category_id, Urgency urgency);
   Settings update_settings(const platform::Principal& who, const platform::Actor& actor, const nlohmann::json& changes);
 
   // Recomputes the red/yellow/green of open cases and the due dates a calendar update now

@@ -192,7 +192,7 @@ std::int64_t insert_category(soci::session& sql, std::optional<std::int64_t> par
   return id;
 }
 
-std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, Urgency urgency) {
+std::optional<SlaSource> find_sla_source(soci::session& sql, const Category& category, Urgency urgency) {
   // Own row first, then ancestors from the nearest, then the default (0).
   std::vector<long long> chain;
   std::string_view path = category.path;
@@ -209,9 +209,36 @@ std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, U
     soci::indicator ind = soci::i_null;
     sql << "SELECT sign_minutes, handle_days FROM appeal_sla WHERE category_id = :c AND urgency = :u", soci::use(cid),
         soci::use(u), soci::into(sign, ind), soci::into(days);
-    if (sql.got_data() && ind == soci::i_ok) return SlaLimit{std::chrono::minutes(sign), days};
+    if (sql.got_data() && ind == soci::i_ok) return SlaSource{SlaLimit{std::chrono::minutes(sign), days}, cid};
   }
   return std::nullopt;
+}
+
+std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, Urgency urgency) {
+  auto s = find_sla_source(sql, category, urgency);
+  return s ? std::optional(s->limit) : std::nullopt;
+}
+
+bool delete_sla(soci::session& sql, std::int64_t category_id, Urgency urgency) {
+  long long cid = category_id;
+  std::string u(code(urgency));
+  soci::statement st =
+      (sql.prepare << "DELETE FROM appeal_sla WHERE category_id = :c AND urgency = :u", soci::use(cid), soci::use(u));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+void update_category(soci::session& sql, const Category& c) {
+  long long id = c.id;
+  int active = c.active ? 1 : 0;
+  sql << "UPDATE appeal_categories SET name = :n, active = :a WHERE id = :id", soci::use(c.name), soci::use(active),
+      soci::use(id);
+}
+
+bool category_code_taken(soci::session& sql, const std::string& code) {
+  long long n = 0;
+  sql << "SELECT COUNT(*) FROM appeal_categories WHERE code = :c", soci::use(code), soci::into(n);
+  return n > 0;
 }
 
 void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, const SlaLimit& limit) {

@@ -25,6 +25,15 @@ std::int64_t insert_category(soci::session& sql, std::optional<std::int64_t> par
 // The limits of a category for an urgency: its own row, its nearest ancestor's, the default.
 // nullopt if not even a default exists.
 std::optional<SlaLimit> find_sla(soci::session& sql, const Category& category, Urgency urgency);
+// The same, with where it comes from: the category's own row, an ancestor's, or 0 (the default).
+struct SlaSource {
+  SlaLimit limit;
+  std::int64_t category_id = 0;
+};
+std::optional<SlaSource> find_sla_source(soci::session& sql, const Category& category, Urgency urgency);
+bool delete_sla(soci::session& sql, std::int64_t category_id, Urgency urgency);
+void update_category(soci::session& sql, const Category& c);
+bool category_code_taken(soci::session& sql, const std::string& code);
 void upsert_sla(soci::session& sql, std::int64_t category_id, Urgency urgency, const SlaLimit& limit);
 
 // ---- dispatch catalogue (派单目录)

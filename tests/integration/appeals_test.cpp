@@ -987,5 +987,100 @@ TEST(AppealAttachments, ACorruptedFileIsNeverServed) {
             200);
 }
 
+// ------------------------------------------------------------------- catalogue
+
+TEST(AppealCatalogue, TheCentreEditsCategoriesAndTimeLimitsOthersCannot) {
+  const auto& p = people();
+  const auto admin = login("admin");
+  auto cats = http("GET", "/api/appeals/categories", "", bearer(admin)).json();
+  std::int64_t top = 0;
+  for (const auto& c : cats["items"])
+    if (c["name"] == "城乡建设") top = c["id"].get<std::int64_t>();
+  ASSERT_GT(top, 0);
+
+  // Rights: the agent reads time limits but changes nothing.
+  EXPECT_EQ(http("POST", "/api/appeals/categories", json{{"parent_id", top}, {"code", "X1"}, {"name", "x"}}.dump(),
+                 bearer(p.agent))
+                .status,
+            403);
+  EXPECT_EQ(http("GET", "/api/appeals/sla", "", bearer(p.agent)).status, 200);
+  EXPECT_EQ(http("PUT", "/api/appeals/sla", json{{"urgency", "normal"}, {"sign_minutes", 1}, {"handle_days", 1}}.dump(),
+                 bearer(p.agent))
+                .status,
+            403);
+
+  // A new category under 城乡建设 inherits the district default until it has its own limit.
+  auto add = http("POST", "/api/appeals/categories",
+                  json{{"parent_id", top}, {"code", "0199"}, {"name", "电梯故障"}}.dump(), bearer(admin));
+  ASSERT_EQ(add.status, 201) << add.body;
+  const auto id = add.json()["id"].get<std::int64_t>();
+  EXPECT_EQ(http("POST", "/api/appeals/categories", json{{"parent_id", top}, {"code", "0199"}, {"name", "重复"}}.dump(),
+                 bearer(admin))
+                .status,
+            409);
+  for (const auto& bad : {json{{"code", "a"}, {"name", "x"}}, json{{"code", "a-b"}, {"name", "x"}},
+                          json{{"code", "ab"}, {"name", ""}}, json{{"code", "ab"}, {"name", std::string(33, 'x')}},
+                          json{{"code", "ab"}, {"name", "x"}, {"parent_id", 999999}}})
+    EXPECT_EQ(http("POST", "/api/appeals/categories", bad.dump(), bearer(admin)).status, 400) << bad.dump();
+
+  auto sla = http("GET", "/api/appeals/sla?category_id=" + std::to_string(id), "", bearer(admin)).json();
+  ASSERT_EQ(sla["items"].size(), 3u);
+  const auto urgent_default = sla["items"][1];
+  EXPECT_EQ(urgent_default["urgency"], "urgent");
+  EXPECT_EQ(urgent_default["own"], false);
+
+  auto set = http("PUT", "/api/appeals/sla",
+                  json{{"category_id", id}, {"urgency", "urgent"}, {"sign_minutes", 30}, {"handle_days", 1}}.dump(),
+                  bearer(admin));
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.json()["items"][1]["own"], true);
+  EXPECT_EQ(set.json()["items"][1]["handle_days"], 1);
+  EXPECT_EQ(http("PUT", "/api/appeals/sla",
+                 json{{"category_id", id}, {"urgency", "urgent"}, {"sign_minutes", 0}, {"handle_days", 1}}.dump(),
+                 bearer(admin))
+                .status,
+            400);
+  EXPECT_EQ(http("PUT", "/api/appeals/sla",
+                 json{{"category_id", id}, {"urgency", "soon"}, {"sign_minutes", 5}, {"handle_days", 1}}.dump(),
+                 bearer(admin))
+                .status,
+            400);
+
+  // A case of the new category dispatched now takes its limit: due within one working day.
+  auto body = new_appeal("小区 3 号楼电梯困人，已打 119，要求物业检修。");
+  body["category_id"] = id;
+  body["urgency"] = "urgent";
+  auto a = create(body);
+  auto d = act(p.dispatcher, a["id"].get<std::int64_t>(), "dispatch", {{"lead_department_id", p.housing_dept}});
+  ASSERT_EQ(d.status, 200) << d.body;
+  const auto due = d.json()["handle_due_at"].get<std::int64_t>() - d.json()["dispatched_at"].get<std::int64_t>();
+  EXPECT_LE(due, 4LL * 86'400'000) << "one working day (a weekend or holiday at most in between)";
+
+  // Back to inheriting; the district default cannot be removed.
+  auto cleared = http("DELETE", "/api/appeals/sla?category_id=" + std::to_string(id) + "&urgency=urgent", "",
+                      bearer(admin));
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.json()["items"][1], urgent_default);
+  EXPECT_EQ(http("DELETE", "/api/appeals/sla?category_id=" + std::to_string(id) + "&urgency=urgent", "", bearer(admin))
+                .status,
+            404);
+  EXPECT_EQ(http("DELETE", "/api/appeals/sla?urgency=urgent", "", bearer(admin)).status, 400);
+
+  // Switched off: gone from intake and from Open311, the existing case keeps it.
+  auto off = http("PUT", "/api/appeals/categories/" + std::to_string(id), json{{"active", false}}.dump(),
+                  bearer(admin));
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(off.json()["active"], false);
+  auto again = http("POST", "/api/appeals", body.dump(), bearer(p.agent));
+  EXPECT_EQ(again.status, 400);
+  EXPECT_EQ(http("GET", "/open311/v2/services/0199.json").status, 404);
+  EXPECT_EQ(http("GET", "/api/appeals/" + a["id"].dump(), "", bearer(p.agent)).json()["category_id"], id);
+  auto renamed = http("PUT", "/api/appeals/categories/" + std::to_string(id), json{{"name", "电梯安全"}}.dump(),
+                      bearer(admin));
+  EXPECT_EQ(renamed.json()["name"], "电梯安全");
+  auto log = http("GET", "/api/audit/operations?entity=appeal_category", "", bearer(admin));
+  EXPECT_NE(log.body.find("电梯安全"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ecity::test
