@@ -622,9 +622,12 @@ DemoYearResult load_demo_year(platform::Runtime& rt, const std::string& params_f
   rt.db.write([&](platform::Tx& tx) {
     for (const auto& [day, last] : last_of_day) raise_number(tx.sql, day, last);
     sync_id_sequences(tx.sql, tx.dialect);
+    rebuild_stats_rollup(tx.sql);  // the bulk insert logged nothing
     platform::audit_operation(tx, platform::Actor{std::nullopt, "system", "127.0.0.1"}, "appeal", "demo-year", "import",
                               nullptr, {{"appeals", result.appeals}, {"timeline", result.timeline}, {"seed", o.seed}});
   });
+  while (rt.db.write([](platform::Tx& tx) { return refresh_stats_rollup(tx.sql, 50'000); }) > 0) {
+  }
   return result;
 }
 

@@ -55,7 +55,8 @@ void AppealsModule::register_routes(platform::Runtime& rt) {
 }
 
 void AppealsModule::run_jobs() {
-  // Every second: index new cases' text; every minute: re-colour open cases.
+  // Every second: index new cases' text; every 10 s: the statistics roll-up; every minute:
+  // re-colour open cases.
   for (int tick = 1;; ++tick) {
     {
       std::unique_lock lock(mu_);
@@ -65,6 +66,14 @@ void AppealsModule::run_jobs() {
       service_->index_text();
     } catch (const std::exception& e) {
       spdlog::warn("event=appeal_text_index_failed error=\"{}\"", e.what());
+    }
+    // Statistics reads bring the roll-up up to date themselves; the job keeps the backlog short.
+    if (tick % 10 == 0) {
+      try {
+        service_->refresh_stats();
+      } catch (const std::exception& e) {
+        spdlog::warn("event=appeal_stats_rollup_failed error=\"{}\"", e.what());
+      }
     }
     if (tick % 60 != 0) continue;
     try {

@@ -454,8 +454,12 @@ Duplicates AppealService::duplicates(const Principal& who, const DuplicateQuery&
 
 StatsTable AppealService::stats(const Principal& who, StatsGroup group, const StatsFilter& f) {
   if (!who.can("appeals:stats")) throw Error::forbidden("无权查看诉求统计", "you may not view appeal statistics");
+  refresh_stats();
+  const auto scope = scope_condition(who);
   return rt_.db.read([&](soci::session& sql) {
-    return build_table(group, count_appeals(sql, group, f, scope_condition(who)), load_stats_names(sql));
+    auto counts = !f.scan && rollup_serves(sql, f, scope) ? count_appeals_rollup(sql, group, f)
+                                                          : count_appeals(sql, group, f, scope);
+    return build_table(group, std::move(counts), load_stats_names(sql));
   });
 }
 
@@ -467,9 +471,14 @@ std::vector<HotTown> AppealService::hot_spots(const Principal& who, const StatsF
   if (!who.can("appeals:stats")) throw Error::forbidden("无权查看诉求统计", "you may not view appeal statistics");
   // The previous period: as long as this one, ending where it starts.
   const auto previous_from = f.from - (f.to - f.from);
+  refresh_stats();
+  const auto scope = scope_condition(who);
   return rt_.db.read([&](soci::session& sql) {
-    return appeals::hot_spots(count_town_categories(sql, previous_from, f, scope_condition(who)), load_stats_names(sql),
-                              top);
+    StatsFilter both = f;
+    both.from = previous_from;
+    auto counts = !f.scan && rollup_serves(sql, both, scope) ? count_town_categories_rollup(sql, previous_from, f)
+                                                             : count_town_categories(sql, previous_from, f, scope);
+    return appeals::hot_spots(std::move(counts), load_stats_names(sql), top);
   });
 }
 
@@ -567,12 +576,8 @@ void AppealService::perform(Tx& tx, const Principal& who, const platform::Actor&
                   {{"id", a.id}, {"number", a.number}, {"from", code(from)}, {"to", code(a.state)}});
   if (a.state == State::kClosed && from != State::kClosed) {
     // Merged duplicates close with their master's reply.
-    long long master = a.id, at = now;
-    platform::Nullable<std::string> text(a.reply_text);
-    std::string result = a.reply_result ? std::string(code(*a.reply_result)) : std::string("solved");
-    tx.sql << "UPDATE appeals SET closed_at = :at, reply_text = :t, reply_result = :r, version = version + 1 "
-              "WHERE master_id = :m AND state = 'merged'",
-        soci::use(at), soci::use(text.value, text.ind), soci::use(result), soci::use(master);
+    close_merged(tx.sql, a.id, now, a.reply_text,
+                 a.reply_result ? std::string(code(*a.reply_result)) : std::string("solved"));
   }
 }
 
@@ -758,6 +763,15 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
 }
 
 // ------------------------------------------------------------------- warnings
+
+int AppealService::refresh_stats() {
+  int total = 0;
+  for (;;) {
+    const int n = rt_.db.write([](Tx& tx) { return refresh_stats_rollup(tx.sql, 50'000); });
+    total += n;
+    if (n == 0) return total;
+  }
+}
 
 int AppealService::index_text() {
   constexpr int kBatch = 20000;

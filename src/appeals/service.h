@@ -157,6 +157,11 @@ class AppealService {
   // covers; publishes appeals.case.warning for each change. Returns the number changed.
   int refresh_warnings(std::int64_t now);
 
+  // Brings the statistics roll-up up to date with every committed change (store.h,
+  // refresh_stats_rollup); statistics reads call it first, the job every second. Returns the
+  // number of days recomputed.
+  int refresh_stats();
+
   // Indexes the content of newly registered cases for full-text search (SQLite; see
   // store.h). Returns the number indexed.
   int index_text();

@@ -1,14 +1,18 @@
 #include "appeals/store.h"
 
+#include "platform/auth/auth_service.h"
 #include "platform/db/row.h"
 #include "platform/db/tree_path.h"
 #include "platform/db/where.h"
-#include "platform/auth/auth_service.h"
 #include "platform/error.h"
 
 #include "platform/http/fields.h"
 
 #include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <set>
 
 namespace ecity::appeals {
 
@@ -377,6 +381,13 @@ struct AppealInsert : platform::CachedQuery {
             soci::use(town.value, town.ind), soci::use(code_hash.value, code_hash.ind), soci::into(id))) {}
 };
 
+struct StatsChangeInsert : platform::CachedQuery {
+  long long day = 0;
+  soci::statement st;
+  explicit StatsChangeInsert(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO appeal_stats_changes (day) VALUES (:d)", soci::use(day))) {}
+};
+
 struct TimelineInsert : platform::CachedQuery {
   long long appeal = 0, at = 0, id = 0;
   Nullable<long long> user;
@@ -420,6 +431,11 @@ std::int64_t insert_appeal(platform::Database& db, soci::session& sql, const App
   q.id = 0;
   q.st.execute(true);
   db.finish(q.st);
+  auto& log = db.cached<StatsChangeInsert>(sql, "appeals.stats_change",
+                                           [](soci::session& s) { return std::make_unique<StatsChangeInsert>(s); });
+  log.day = (a.created_at + 28'800'000) / 86'400'000;
+  log.st.execute(true);
+  db.finish(log.st);
   return q.id;
 }
 
@@ -588,7 +604,31 @@ bool update_appeal(soci::session& sql, Appeal& a) {
   st.execute(true);
   if (st.get_affected_rows() != 1) return false;
   ++a.version;
+  log_stats_change(sql, a.created_at);
   return true;
+}
+
+void log_stats_change(soci::session& sql, std::int64_t created_at) {
+  long long day = (created_at + 28'800'000) / 86'400'000;
+  sql << "INSERT INTO appeal_stats_changes (day) VALUES (:d)", soci::use(day);
+}
+
+void close_merged(soci::session& sql, std::int64_t master_id, std::int64_t at, const std::optional<std::string>& text,
+                  const std::string& result) {
+  long long master = master_id, when = at;
+  platform::Nullable<std::string> t(text);
+  std::string r = result;
+  sql << "UPDATE appeals SET closed_at = :at, reply_text = :t, reply_result = :r, version = version + 1 "
+         "WHERE master_id = :m AND state = 'merged'",
+      soci::use(when), soci::use(t.value, t.ind), soci::use(r), soci::use(master);
+  sql << "INSERT INTO appeal_stats_changes (day) SELECT DISTINCT (created_at + 28800000) / 86400000 FROM appeals "
+         "WHERE master_id = :m AND state = 'merged'",
+      soci::use(master);
+}
+
+void rebuild_stats_rollup(soci::session& sql) {
+  sql << "DELETE FROM appeal_stats_changes";
+  sql << "INSERT INTO appeal_stats_changes (day) SELECT DISTINCT (created_at + 28800000) / 86400000 FROM appeals";
 }
 
 void set_co_units(soci::session& sql, std::int64_t appeal_id, const std::vector<std::int64_t>& department_ids) {
@@ -1035,6 +1075,250 @@ std::vector<KeyedCounters> count_appeals(soci::session& sql, StatsGroup group, c
     k.c = counters_of(r, 1);
     out.push_back(std::move(k));
   }
+  return out;
+}
+
+// ---- the daily roll-up (migrations/*/0009_appeal_stats_daily.sql)
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::int64_t kUtc8Ms = 28'800'000;
+
+constexpr const char* kRollupSums =
+    "SUM(s.received), SUM(s.dispatched), SUM(s.direct), SUM(s.signed_in), SUM(s.signed_on_time), SUM(s.closed), "
+    "SUM(s.closed_on_time), SUM(s.overdue), SUM(s.callbacks), SUM(s.reached), SUM(s.satisfied), SUM(s.solved), "
+    "SUM(s.replied), SUM(s.reopened), SUM(s.repeats), SUM(s.handle_days_sum), SUM(s.handle_days_n)";
+
+void recompute_day(soci::session& sql, long long day) {
+  long long lo = day * kDayMs - kUtc8Ms, hi = lo + kDayMs;
+  sql << "DELETE FROM appeal_stats_daily WHERE day = :d", soci::use(day);
+  sql << std::string(
+             "INSERT INTO appeal_stats_daily (day, lead_department_id, lead_region_id, town_id, category_id, "
+             "channel, type, received, dispatched, direct, signed_in, signed_on_time, closed, "
+             "closed_on_time, overdue, callbacks, reached, satisfied, solved, replied, reopened, repeats, "
+             "handle_days_sum, handle_days_n) SELECT :d, COALESCE(a.lead_department_id, 0), "
+             "COALESCE(a.lead_region_id, 0), COALESCE(a.town_id, 0), a.category_id, a.channel, a.type, ") +
+             kCounterColumns +
+             " FROM appeals a WHERE a.created_at >= :lo AND a.created_at < :hi GROUP BY "
+             "COALESCE(a.lead_department_id, 0), COALESCE(a.lead_region_id, 0), COALESCE(a.town_id, 0), "
+             "a.category_id, a.channel, a.type",
+      soci::use(day), soci::use(lo), soci::use(hi);
+}
+
+// Local day number → local month number (year * 12 + month - 1), and back to its first day.
+long long month_of_day(long long day) {
+  const std::chrono::year_month_day d{std::chrono::sys_days(std::chrono::days(day))};
+  return static_cast<int>(d.year()) * 12LL + static_cast<unsigned>(d.month()) - 1;
+}
+long long first_day_of_month(long long month) {
+  const std::chrono::year_month_day d{std::chrono::year(static_cast<int>(month / 12)),
+                                      std::chrono::month(static_cast<unsigned>(month % 12 + 1)), std::chrono::day(1)};
+  return std::chrono::sys_days(d).time_since_epoch().count();
+}
+
+void recompute_month(soci::session& sql, long long month) {
+  long long lo = first_day_of_month(month), hi = first_day_of_month(month + 1);
+  sql << "DELETE FROM appeal_stats_monthly WHERE month = :m", soci::use(month);
+  sql << std::string(
+             "INSERT INTO appeal_stats_monthly (month, lead_department_id, lead_region_id, town_id, "
+             "category_id, received, dispatched, direct, signed_in, signed_on_time, closed, closed_on_time, "
+             "overdue, callbacks, reached, satisfied, solved, replied, reopened, repeats, handle_days_sum, "
+             "handle_days_n) SELECT :m, s.lead_department_id, s.lead_region_id, s.town_id, s.category_id, ") +
+             kRollupSums +
+             " FROM appeal_stats_daily s WHERE s.day >= :lo AND s.day < :hi GROUP BY s.lead_department_id, "
+             "s.lead_region_id, s.town_id, s.category_id",
+      soci::use(month), soci::use(lo), soci::use(hi);
+}
+
+// Filters of `f` on a roll-up table (alias s) whose period column `period` is in [lo, hi).
+platform::Where rollup_where(soci::session& sql, const StatsFilter& f, const char* period, long long lo, long long hi) {
+  platform::Where w;
+  w.add(std::string("s.") + period + " >= ? AND s." + period + " < ?", lo, hi);
+  if (f.category_id) {
+    auto category = find_category(sql, *f.category_id);
+    w.add("s.category_id IN (SELECT id FROM appeal_categories WHERE path LIKE ?)",
+          (category ? category->path : std::string("/none/")) + "%");
+  }
+  if (f.region_id) w.add("s.town_id = ?", static_cast<long long>(*f.region_id));
+  if (f.channel) w.add("s.channel = ?", std::string(code(*f.channel)));
+  if (f.type) w.add("s.type = ?", std::string(code(*f.type)));
+  return w;
+}
+
+// A period in local days [d0, d1) as the pieces the roll-up reads: the days before the first
+// whole month, the whole months, the days after the last one.
+struct Pieces {
+  long long head_from = 0, head_to = 0;    // days
+  long long month_from = 0, month_to = 0;  // months (empty when equal)
+  long long tail_from = 0, tail_to = 0;    // days
+};
+Pieces split_period(long long d0, long long d1) {
+  Pieces p;
+  long long m0 = month_of_day(d0);
+  if (first_day_of_month(m0) < d0) ++m0;
+  const long long m1 = month_of_day(d1);  // the month containing d1 is not whole before d1
+  if (m0 >= m1) {
+    p.head_from = d0;
+    p.head_to = d1;
+    return p;
+  }
+  p.head_from = d0;
+  p.head_to = first_day_of_month(m0);
+  p.month_from = m0;
+  p.month_to = m1;
+  p.tail_from = first_day_of_month(m1);
+  p.tail_to = d1;
+  return p;
+}
+
+}  // namespace
+
+int refresh_stats_rollup(soci::session& sql, int limit) {
+  long long n = limit;
+  std::vector<long long> ids;
+  std::set<long long> days;
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, day FROM appeal_stats_changes ORDER BY id LIMIT :n", soci::use(n));
+    for (const auto& r : rows) {
+      ids.push_back(get_i64(r, 0));
+      days.insert(get_i64(r, 1));
+    }
+  }
+  if (ids.empty()) return 0;
+  std::set<long long> months;
+  for (auto d : days) {
+    recompute_day(sql, d);
+    months.insert(month_of_day(d));
+  }
+  for (auto m : months) recompute_month(sql, m);
+  // Exactly the log rows read: on PostgreSQL a row with a smaller id may commit later, and its
+  // change may not be in what was just recomputed. (Our own integers: safe to inline.)
+  for (std::size_t i = 0; i < ids.size(); i += 1000) {
+    std::string list;
+    for (std::size_t j = i; j < std::min(ids.size(), i + 1000); ++j)
+      list += (list.empty() ? "" : ",") + std::to_string(ids[j]);
+    sql << "DELETE FROM appeal_stats_changes WHERE id IN (" + list + ")";
+  }
+  return static_cast<int>(days.size());
+}
+
+bool rollup_serves(soci::session& sql, const StatsFilter& f, const std::string& scope) {
+  if (scope != "1 = 1") return false;
+  if (f.from % kDayMs != (kDayMs - kUtc8Ms) % kDayMs || f.to % kDayMs != (kDayMs - kUtc8Ms) % kDayMs) return false;
+  if (f.region_id) {
+    auto level = region_level(sql, *f.region_id);
+    if (!level || *level != "town") return false;
+  }
+  return true;
+}
+
+std::vector<KeyedCounters> count_appeals_rollup(soci::session& sql, StatsGroup group, const StatsFilter& f) {
+  std::string key;
+  bool text = false;
+  switch (group) {
+    case StatsGroup::kUnit:
+      key = "CASE WHEN s.lead_department_id <> 0 THEN s.lead_department_id ELSE -s.lead_region_id END";
+      break;
+    case StatsGroup::kRegion:
+      key = "s.town_id";
+      break;
+    case StatsGroup::kCategory:
+      key = "s.category_id";
+      break;
+    case StatsGroup::kChannel:
+      key = "s.channel";
+      text = true;
+      break;
+    case StatsGroup::kType:
+      key = "s.type";
+      text = true;
+      break;
+    case StatsGroup::kDay:
+    case StatsGroup::kWeek:
+    case StatsGroup::kMonth:
+      key = "s.day";
+      break;
+  }
+  std::map<std::pair<long long, std::string>, Counters> sums;
+  // `month_key`: the monthly table's key for day/week/month groups is its month, read as the
+  // month's first day (the folding into months in stats.cpp does the rest).
+  auto run = [&](const char* table, const char* period, long long lo, long long hi, const std::string& k,
+                 bool month_key) {
+    if (lo >= hi) return;
+    auto w = rollup_where(sql, f, period, lo, hi);
+    soci::details::prepare_temp_type prep =
+        (sql.prepare << "SELECT " + k + ", " + kRollupSums + " FROM " + table + " s" + w.sql() + " GROUP BY " + k);
+    w.bind(prep);
+    soci::rowset<soci::row> rows(prep);
+    for (const auto& r : rows) {
+      std::pair<long long, std::string> at;
+      if (text) {
+        at.second = get_str(r, 0);
+      } else {
+        at.first = month_key ? first_day_of_month(get_i64(r, 0)) : get_i64(r, 0);
+      }
+      sums[at] += counters_of(r, 1);
+    }
+  };
+  const long long d0 = (f.from + kUtc8Ms) / kDayMs, d1 = (f.to + kUtc8Ms) / kDayMs;
+  const bool monthly = !f.channel && !f.type &&
+                       (group == StatsGroup::kUnit || group == StatsGroup::kRegion || group == StatsGroup::kCategory ||
+                        group == StatsGroup::kMonth);
+  if (!monthly) {
+    run("appeal_stats_daily", "day", d0, d1, key, false);
+  } else {
+    const auto p = split_period(d0, d1);
+    run("appeal_stats_daily", "day", p.head_from, p.head_to, key, false);
+    run("appeal_stats_monthly", "month", p.month_from, p.month_to, group == StatsGroup::kMonth ? "s.month" : key,
+        group == StatsGroup::kMonth);
+    run("appeal_stats_daily", "day", p.tail_from, p.tail_to, key, false);
+  }
+  std::vector<KeyedCounters> out;
+  for (auto& [at, c] : sums) {
+    KeyedCounters k;
+    k.int_key = at.first;
+    k.text_key = at.second;
+    k.c = c;
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+std::vector<TownCategoryCount> count_town_categories_rollup(soci::session& sql, std::int64_t previous_from,
+                                                            const StatsFilter& f) {
+  // Each of the two periods separately, whole months from the monthly table where filters allow.
+  std::map<std::pair<long long, long long>, std::pair<long long, long long>> counts;
+  auto period = [&](long long d0, long long d1, bool current) {
+    auto run = [&](const char* table, const char* col, long long lo, long long hi) {
+      if (lo >= hi) return;
+      auto w = rollup_where(sql, f, col, lo, hi);
+      soci::details::prepare_temp_type prep =
+          (sql.prepare << std::string("SELECT s.town_id, s.category_id, SUM(s.received) FROM ") + table + " s" +
+                              w.sql() + " GROUP BY s.town_id, s.category_id");
+      w.bind(prep);
+      soci::rowset<soci::row> rows(prep);
+      for (const auto& r : rows) {
+        auto& c = counts[{get_i64(r, 0), get_i64(r, 1)}];
+        (current ? c.first : c.second) += get_i64(r, 2);
+      }
+    };
+    if (f.channel || f.type) {
+      run("appeal_stats_daily", "day", d0, d1);
+      return;
+    }
+    const auto p = split_period(d0, d1);
+    run("appeal_stats_daily", "day", p.head_from, p.head_to);
+    run("appeal_stats_monthly", "month", p.month_from, p.month_to);
+    run("appeal_stats_daily", "day", p.tail_from, p.tail_to);
+  };
+  const long long prev = (previous_from + kUtc8Ms) / kDayMs, from = (f.from + kUtc8Ms) / kDayMs,
+                  to = (f.to + kUtc8Ms) / kDayMs;
+  period(from, to, true);
+  period(prev, from, false);
+  std::vector<TownCategoryCount> out;
+  for (const auto& [k, v] : counts) out.push_back({k.first, k.second, v.first, v.second});
   return out;
 }
 

@@ -149,10 +149,27 @@ struct StatsFilter {
   std::optional<std::int64_t> region_id, category_id;  // subtrees
   std::optional<Channel> channel;
   std::optional<AppealType> type;
+  bool scan = false;  // count the cases even where the roll-up could answer (tests compare the two)
 };
 // Sums per raw group key (stats.h turns them into rows).
 std::vector<KeyedCounters> count_appeals(soci::session& sql, StatsGroup group, const StatsFilter& f,
                                          const std::string& scope);
+// The daily roll-up (appeal_stats_daily): recomputes the days that the change log names (at
+// most `limit` log rows; returns the number of days recomputed). Call in a write transaction.
+int refresh_stats_rollup(soci::session& sql, int limit);
+// Every writer of appeals logs the local day of each case it changes (insert_appeal,
+// update_appeal and close_merged do it themselves); a bulk load logs every day instead.
+void log_stats_change(soci::session& sql, std::int64_t created_at);
+void rebuild_stats_rollup(soci::session& sql);
+// Merged duplicates of `master_id` close with its reply.
+void close_merged(soci::session& sql, std::int64_t master_id, std::int64_t at, const std::optional<std::string>& text,
+                  const std::string& result);
+// Whether the roll-up can answer `f` for `scope`: everything visible ("1 = 1"), whole local
+// days, and no region filter or a town. Otherwise count_appeals() scans the cases.
+bool rollup_serves(soci::session& sql, const StatsFilter& f, const std::string& scope);
+std::vector<KeyedCounters> count_appeals_rollup(soci::session& sql, StatsGroup group, const StatsFilter& f);
+std::vector<TownCategoryCount> count_town_categories_rollup(soci::session& sql, std::int64_t previous_from,
+                                                            const StatsFilter& f);
 // Per (town, leaf category): cases in [f.from, f.to) and in [previous_from, f.from).
 std::vector<TownCategoryCount> count_town_categories(soci::session& sql, std::int64_t previous_from,
                                                      const StatsFilter& f, const std::string& scope);

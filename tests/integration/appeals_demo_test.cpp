@@ -124,6 +124,92 @@ TEST(AppealDemoYear, PlaysCasesThroughTheWorkflowAndStaysUsable) {
     in.content = "演示数据载入后新受理的诉求，路灯不亮。";
     auto fresh = service.create(admin, Actor{1, "admin", "127.0.0.1"}, in);
     EXPECT_GT(fresh.id, 3000);
+
+    // The daily roll-up answers exactly what counting the cases answers, for every grouping and
+    // filter it serves, including a case registered a moment ago.
+    auto midnight = [](const char* date) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 (std::chrono::sys_days(parse_date(date)) - std::chrono::hours(8)).time_since_epoch())
+          .count();
+    };
+    appeals::StatsFilter whole;
+    whole.from = midnight("2025-11-01");
+    whole.to = midnight("2027-01-01");
+    const auto town = rt.db.read([](soci::session& sql) {
+      long long id = 0;
+      sql << "SELECT id FROM regions WHERE code = '370404001000'", soci::into(id);
+      return id;
+    });
+    const auto top_category = rt.db.read([](soci::session& sql) {
+      long long id = 0;
+      sql << "SELECT id FROM appeal_categories WHERE name = '城乡建设'", soci::into(id);
+      return id;
+    });
+    std::vector<appeals::StatsFilter> filters(4, whole);
+    filters[1].region_id = town;
+    filters[2].category_id = top_category;
+    filters[3].channel = appeals::Channel::kPhone;
+    filters[3].from = midnight("2026-03-01");
+    // Periods that do not start or end on a month: days at the edges, whole months between.
+    filters.push_back(whole);
+    filters.back().from = midnight("2026-02-14");
+    filters.back().to = midnight("2026-10-20");
+    filters.push_back(whole);
+    filters.back().from = midnight("2026-06-03");
+    filters.back().to = midnight("2026-06-20");
+    filters.back().category_id = top_category;
+    filters.push_back(whole);
+    filters.back().from = midnight("2026-01-31");
+    filters.back().to = midnight("2026-03-01");
+    filters.back().region_id = town;
+    for (const auto& base : filters)
+      for (auto g : {appeals::StatsGroup::kUnit, appeals::StatsGroup::kRegion, appeals::StatsGroup::kCategory,
+                     appeals::StatsGroup::kChannel, appeals::StatsGroup::kType, appeals::StatsGroup::kDay,
+                     appeals::StatsGroup::kMonth}) {
+        auto scan = base;
+        scan.scan = true;
+        const auto a = service.stats(admin, g, base), b = service.stats(admin, g, scan);
+        ASSERT_EQ(a.rows.size(), b.rows.size()) << static_cast<int>(g);
+        for (std::size_t i = 0; i < a.rows.size(); ++i) {
+          EXPECT_EQ(a.rows[i].key, b.rows[i].key);
+          EXPECT_EQ(a.rows[i].c.received, b.rows[i].c.received);
+          EXPECT_EQ(a.rows[i].c.closed_on_time, b.rows[i].c.closed_on_time);
+          EXPECT_EQ(a.rows[i].c.satisfied, b.rows[i].c.satisfied);
+          EXPECT_EQ(a.rows[i].c.overdue, b.rows[i].c.overdue);
+          EXPECT_NEAR(a.rows[i].c.handle_days_sum, b.rows[i].c.handle_days_sum, 1e-6);
+        }
+        EXPECT_EQ(a.total.received, b.total.received);
+        EXPECT_EQ(a.total.reopened, b.total.reopened);
+        EXPECT_EQ(a.total.repeats, b.total.repeats);
+      }
+    for (const auto& base : filters) {
+      auto scan = base;
+      scan.scan = true;
+      const auto a = service.hot_spots(admin, base, 5), b = service.hot_spots(admin, scan, 5);
+      ASSERT_EQ(a.size(), b.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].town_id, b[i].town_id);
+        EXPECT_EQ(a[i].total, b[i].total);
+        ASSERT_EQ(a[i].top.size(), b[i].top.size());
+        for (std::size_t j = 0; j < a[i].top.size(); ++j) {
+          EXPECT_EQ(a[i].top[j].category_id, b[i].top[j].category_id);
+          EXPECT_EQ(a[i].top[j].count, b[i].top[j].count);
+          EXPECT_EQ(a[i].top[j].previous, b[i].top[j].previous);
+        }
+      }
+    }
+    const auto with_fresh = service.stats(admin, appeals::StatsGroup::kType, whole).total.received;
+    EXPECT_EQ(with_fresh, service
+                              .stats(admin, appeals::StatsGroup::kType,
+                                     [&] {
+                                       auto s = whole;
+                                       s.scan = true;
+                                       return s;
+                                     }())
+                              .total.received);
+    service.create(admin, Actor{1, "admin", "127.0.0.1"}, in);
+    EXPECT_EQ(service.stats(admin, appeals::StatsGroup::kType, whole).total.received, with_fresh + 1)
+        << "a statistics read sees every committed change";
     // Loading again does nothing.
     EXPECT_TRUE(appeals::load_demo_year(rt, params, o).skipped);
   }
