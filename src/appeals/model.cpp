@@ -1,5 +1,8 @@
 #include "appeals/model.h"
 
+#include <map>
+#include <set>
+
 #include <array>
 #include <utility>
 
@@ -96,5 +99,29 @@ ECITY_INSTANTIATE(Warning)
 #undef ECITY_INSTANTIATE
 
 bool is_open(State s) { return s != State::kClosed && s != State::kArchived && s != State::kMerged; }
+
+std::vector<CategoryInUse> categories_in_use(const std::vector<Category>& all) {
+  std::map<std::int64_t, const Category*> by_id;
+  for (const auto& c : all) by_id[c.id] = &c;
+  auto in_use = [&](const Category& c) {
+    for (const Category* p = &c;;) {
+      if (!p->active) return false;
+      if (!p->parent_id) return true;
+      auto it = by_id.find(*p->parent_id);
+      if (it == by_id.end()) return false;
+      p = it->second;
+    }
+  };
+  std::set<std::int64_t> used, parents;
+  for (const auto& c : all)
+    if (in_use(c)) {
+      used.insert(c.id);
+      if (c.parent_id) parents.insert(*c.parent_id);
+    }
+  std::vector<CategoryInUse> out;
+  for (const auto& c : all)
+    if (used.count(c.id)) out.push_back({c, !parents.count(c.id)});
+  return out;
+}
 
 }  // namespace ecity::appeals

@@ -77,6 +77,7 @@ std::string_view label_zh(Action v);
 std::string_view label_zh(Satisfaction v);
 std::string_view label_zh(ReplyResult v);
 
+
 // Parse a code; nullopt if unknown.
 template <typename E>
 std::optional<E> parse(std::string_view code);
@@ -207,5 +208,14 @@ struct UnitRequest {
   std::optional<std::int64_t> new_due_at;
   std::string status;  // pending | approved | rejected
 };
+
+// The catalogue as intake sees it: a category is in use only if it and all its ancestors are
+// active (switching a group off switches its children off), and it is a leaf (may be chosen)
+// if none of its children is in use. Returns the categories in use, with their leaf flag.
+struct CategoryInUse {
+  Category category;
+  bool leaf = true;
+};
+std::vector<CategoryInUse> categories_in_use(const std::vector<Category>& all);
 
 }  // namespace ecity::appeals

@@ -200,21 +200,13 @@ Open311Caller OpenAccess::authenticate(const std::string& client_ip, const std::
 }
 
 std::vector<Category> OpenAccess::services() {
-  auto all = appeals_.categories();
-  std::set<std::int64_t> parents;
-  for (const auto& c : all)
-    if (c.parent_id && c.active) parents.insert(*c.parent_id);
   std::vector<Category> out;
-  for (const auto& c : all)
-    if (c.active && !parents.count(c.id)) out.push_back(c);
+  for (auto& u : categories_in_use(appeals_.categories()))
+    if (u.leaf) out.push_back(std::move(u.category));
   return out;
 }
 
-std::vector<Category> OpenAccess::categories() {
-  auto all = appeals_.categories();
-  std::erase_if(all, [](const Category& c) { return !c.active; });
-  return all;
-}
+std::vector<CategoryInUse> OpenAccess::categories() { return categories_in_use(appeals_.categories()); }
 
 std::string OpenAccess::district_name() {
   return rt_.db.read([](soci::session& sql) { return root_region_name(sql); });

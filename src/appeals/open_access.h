@@ -76,8 +76,8 @@ class OpenAccess {
   Open311Caller authenticate(const std::string& client_ip, const std::string& api_key);
   // Services are the active leaf categories; service_code is the category code.
   std::vector<Category> services();
-  // Every active category, groups included (for names and trees).
-  std::vector<Category> categories();
+  // Every category in use, groups included, with the leaf flag (for names and trees).
+  std::vector<CategoryInUse> categories();
   // The district's name (the root of the region tree), for the citizens' page.
   std::string district_name();
   Category service(const std::string& service_code);  // not_found

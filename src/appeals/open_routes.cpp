@@ -66,13 +66,11 @@ void add_public_routes(platform::Runtime& rt, OpenAccess& open) {
          nlohmann::json types = nlohmann::json::array();
          for (auto t : all<AppealType>()) types.push_back({{"code", code(t)}, {"label", label_zh(t)}});
          nlohmann::json categories = nlohmann::json::array();
-         std::set<std::int64_t> leaves;
-         for (const auto& c : open.services()) leaves.insert(c.id);
-         for (const auto& c : open.categories())
+         for (const auto& [c, leaf] : open.categories())
            categories.push_back({{"id", c.id},
                                  {"parent_id", c.parent_id ? nlohmann::json(*c.parent_id) : nlohmann::json(nullptr)},
                                  {"name", c.name},
-                                 {"leaf", leaves.count(c.id) > 0}});
+                                 {"leaf", leaf}});
          return Response::json(200, {{"district", open.district_name()}, {"types", types}, {"categories", categories}});
        }});
   r.add({"POST", "/api/public/appeals", "", false, "public",
@@ -368,7 +366,9 @@ void add_open311_routes(platform::Runtime& rt, OpenAccess& open) {
   r.add({"GET", "/open311/v2/services.{format}", "", false, "open311",
          "Open311 service list: the active leaf categories of the appeal catalogue",
          open311_route(nullptr, [&open](const Request&, Format f, const std::string&) {
-           const auto all = by_id(open.categories());
+           std::vector<Category> in_use;
+           for (const auto& u : open.categories()) in_use.push_back(u.category);
+           const auto all = by_id(in_use);
            nlohmann::ordered_json doc = nlohmann::ordered_json::array();
            for (const auto& c : open.services()) doc.push_back(service_json(c, all));
            return open311_response(200, doc, "services", f);

@@ -537,8 +537,8 @@ nlohmann::json rule_json(const DispatchRule& r) {
 void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
   auto& r = rt.router;
   r.add({"GET", "/api/appeals/meta", "appeals:read", true, "appeals",
-         "Codes and Chinese labels of channels, types, urgencies, states and actions",
-         [](const Request&, const Principal*) {
+         "Codes and Chinese labels of channels, types, urgencies, states and actions; the attachment size limit",
+         [&rt](const Request&, const Principal*) {
            nlohmann::json actions = nlohmann::json::array();
            for (auto a : all<Action>())
              if (a != Action::kRegister) actions.push_back({{"code", code(a)}, {"label", label_zh(a)}});
@@ -546,7 +546,8 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
                                        {"types", options<AppealType>()},
                                        {"urgencies", options<Urgency>()},
                                        {"states", options<State>()},
-                                       {"actions", actions}});
+                                       {"actions", actions},
+                                       {"max_attachment_bytes", rt.config.files.max_bytes}});
          }});
   r.add({"GET", "/api/appeals/categories", "appeals:read", true, "appeals", "The appeal catalogue (a tree by path)",
          [&service](const Request&, const Principal*) {
@@ -869,7 +870,6 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            r.body = std::move(bytes);
            r.headers = {{"Content-Disposition", content_disposition(a.name)},
                         {"X-Content-Type-Options", "nosniff"},
-                        {"Cache-Control", "private, max-age=0"},
                         {"ETag", "\"" + a.sha256 + "\""}};
            return r;
          }});

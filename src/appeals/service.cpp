@@ -112,12 +112,17 @@ void AppealService::ensure_catalogue(const std::string& catalogue_file) {
 void AppealService::reload_snapshot() {
   auto fresh = std::make_shared<Snapshot>();
   rt_.db.read([&](soci::session& sql) {
-    for (const auto& c : load_categories(sql)) {
+    const auto all = load_categories(sql);
+    for (const auto& c : all) {
       auto& e = fresh->categories[c.id];
-      e.active = c.active;
+      e.active = false;  // unless in use, below
       e.auto_dispatch = c.auto_dispatch;
       e.parent = c.parent_id;
-      if (c.parent_id) fresh->categories[*c.parent_id].leaf = false;
+    }
+    for (const auto& u : categories_in_use(all)) {
+      auto& e = fresh->categories[u.category.id];
+      e.active = true;
+      e.leaf = u.leaf;
     }
     for (auto& r : load_dispatch_rules(sql)) fresh->rules[{r.category_id, r.region_id}] = std::move(r);
     fresh->settings = settings_from(load_settings(sql));

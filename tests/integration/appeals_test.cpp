@@ -1075,6 +1075,38 @@ TEST(AppealCatalogue, TheCentreEditsCategoriesAndTimeLimitsOthersCannot) {
   EXPECT_EQ(again.status, 400);
   EXPECT_EQ(http("GET", "/open311/v2/services/0199.json").status, 404);
   EXPECT_EQ(http("GET", "/api/appeals/" + a["id"].dump(), "", bearer(p.agent)).json()["category_id"], id);
+  // A group switched off takes its children with it; a group whose children are all off is a
+  // category of its own again.
+  auto group = http("POST", "/api/appeals/categories", json{{"code", "98"}, {"name", "测试分组"}}.dump(), bearer(admin));
+  ASSERT_EQ(group.status, 201) << group.body;
+  auto child = http("POST", "/api/appeals/categories",
+                    json{{"parent_id", group.json()["id"]}, {"code", "9801"}, {"name", "测试子类"}}.dump(),
+                    bearer(admin));
+  ASSERT_EQ(child.status, 201) << child.body;
+  auto with_category = [&](const json& cid) {
+    auto b = new_appeal("测试分类启停对受理的影响，请忽略。");
+    b["category_id"] = cid;
+    return http("POST", "/api/appeals", b.dump(), bearer(p.agent)).status;
+  };
+  EXPECT_EQ(with_category(child.json()["id"]), 201);
+  EXPECT_EQ(with_category(group.json()["id"]), 400) << "a group is not a leaf";
+  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + group.json()["id"].dump(), json{{"active", false}}.dump(),
+                 bearer(admin))
+                .status,
+            200);
+  EXPECT_EQ(with_category(child.json()["id"]), 400) << "its group is off";
+  EXPECT_EQ(http("GET", "/api/public/appeals/meta").body.find("测试子类"), std::string::npos);
+  EXPECT_EQ(http("GET", "/open311/v2/services/9801.json").status, 404);
+  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + group.json()["id"].dump(), json{{"active", true}}.dump(),
+                 bearer(admin))
+                .status,
+            200);
+  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + child.json()["id"].dump(), json{{"active", false}}.dump(),
+                 bearer(admin))
+                .status,
+            200);
+  EXPECT_EQ(with_category(group.json()["id"]), 201) << "no child in use: the group is a leaf";
+
   auto renamed = http("PUT", "/api/appeals/categories/" + std::to_string(id), json{{"name", "电梯安全"}}.dump(),
                       bearer(admin));
   EXPECT_EQ(renamed.json()["name"], "电梯安全");
