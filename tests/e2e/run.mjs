@@ -351,6 +351,48 @@ async function pickInTreeSelect(scope, page, item, popper, search, label) {
 
 const radio = (scope, item, label) => scope.locator(sel(item)).getByText(label, { exact: true }).click()
 
+// The console hands a file to the browser as a blob URL and a click on an <a download>; this
+// catches each blob and the name it was given (the browser profile itself accepts no
+// downloads). Blob URLs made for other uses (image thumbnails) stay nameless and are ignored.
+async function catchDownloads(page) {
+  await page.evaluate(() => {
+    window.__downloads = []
+    const createObjectURL = URL.createObjectURL.bind(URL)
+    URL.createObjectURL = (blob) => {
+      window.__downloads.push({ blob, name: '' })
+      return createObjectURL(blob)
+    }
+    document.addEventListener(
+      'click',
+      (e) => {
+        const a = e.target instanceof Element ? e.target.closest('a[download]') : null
+        const last = window.__downloads[window.__downloads.length - 1]
+        if (a && last && !last.name) last.name = a.download
+      },
+      true,
+    )
+  })
+}
+
+// The next download caught (its name and bytes as a Buffer); it is taken off the list.
+async function caughtDownload(page) {
+  await page.waitForFunction(() => window.__downloads.some((d) => d.name))
+  const file = await page.evaluate(async () => {
+    const i = window.__downloads.findIndex((x) => x.name)
+    const d = window.__downloads.splice(i, 1)[0]
+    return { name: d.name, bytes: Array.from(new Uint8Array(await d.blob.arrayBuffer())) }
+  })
+  return { name: file.name, bytes: Buffer.from(file.bytes) }
+}
+
+// An 8×8 red PNG: a real image the server recognises by its bytes.
+const kPhotoPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4ISeHFTEMLQkAkL9BAbKfPiIAAAAASUVORK5CYII=',
+  'base64',
+)
+// The console's size text for a file this small ("0.1 KB"), computed here independently.
+const kbText = (n) => `${Math.max(0.1, n / 1024).toFixed(1)} KB`
+
 // --- the tests -------------------------------------------------------------------------
 
 async function login_admin_shows_menu_and_org_tree({ ctx, base }) {
@@ -618,32 +660,13 @@ async function appeal_statistics_table_and_csv_export({ ctx, base, api }) {
   // The export runs the same query as a file, fetched with the bearer token and handed to the
   // browser as a blob download; the blob and its file name are caught on their way out (the
   // browser profile itself accepts no downloads).
-  await page.evaluate(() => {
-    window.__downloads = []
-    const createObjectURL = URL.createObjectURL.bind(URL)
-    URL.createObjectURL = (blob) => {
-      window.__downloads.push({ blob, name: '' })
-      return createObjectURL(blob)
-    }
-    document.addEventListener(
-      'click',
-      (e) => {
-        const a = e.target instanceof Element ? e.target.closest('a[download]') : null
-        const last = window.__downloads[window.__downloads.length - 1]
-        if (a && last && !last.name) last.name = a.download
-      },
-      true,
-    )
-  })
+  await catchDownloads(page)
   const [csv] = await Promise.all([page.waitForResponse(isStats('csv')), page.locator(sel('stats-export-csv')).click()])
   assert(csv.status() === 200, `the CSV export answered HTTP ${csv.status()}`)
   const asked = new URL(csv.url()).searchParams
   for (const key of ['from', 'to', 'group']) assert(asked.get(key) === query.get(key), `the export asked ${key}=${asked.get(key)}, the table ${query.get(key)}`)
-  await page.waitForFunction(() => window.__downloads.some((d) => d.name))
-  const file = await page.evaluate(async () => {
-    const d = window.__downloads.find((x) => x.name)
-    return { name: d.name, text: await d.blob.text() }
-  })
+  const caught = await caughtDownload(page)
+  const file = { name: caught.name, text: caught.bytes.toString('utf8') }
   assert(file.name.endsWith('.csv'), `the download is named ${file.name}`)
   const header = file.text.replace(/^\uFEFF/, '').split(/\r?\n/)[0]
   assert(kHasChinese.test(header), `the CSV header is not Chinese: ${header}`)
@@ -922,6 +945,294 @@ async function admin_settings_show_server_validation({ ctx, base }) {
   return page
 }
 
+// --- attachments and the catalogue ------------------------------------------------------
+
+// Opens a case page by its address (the workbench is covered elsewhere); returns the case JSON.
+async function openCase(page, base, id) {
+  const [r] = await Promise.all([page.waitForResponse(isCaseGet(id)), page.goto(`${base}/#/appeals/case/${id}`)])
+  assert(r.status() === 200, `GET /api/appeals/${id} answered HTTP ${r.status()}`)
+  const c = await r.json()
+  await expectActionButtons(page, c.allowed_actions)
+  return c
+}
+
+const isUploadTo = (id) => isPath('POST', `/api/appeals/${id}/attachments`)
+
+// The hotline agent attaches a photo from the scene to a case: it is listed with its size, the
+// uploader and the Beijing time, shown as a thumbnail, and downloads with the very same bytes
+// and name. A file named x.jpg that holds PNG bytes is refused, and the server's Chinese
+// detail is what the page shows; the list keeps only the photo.
+async function agent_attaches_photo_to_case({ ctx, base, api }) {
+  const token = await api.login('hotline', kAdminPassword)
+  const appeal = await api.createAppeal(token, {
+    type: 'report',
+    category_id: await api.categoryId(token, '井盖缺失破损'),
+    caller_name: '附件测试',
+    caller_phone: uniquePhone(),
+    content: `坛山街道青檀路中段一处井盖缺失，已用树枝临时围挡，夜间非常危险。（${unique()}）`,
+  })
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'hotline')
+  await openCase(page, base, appeal.id)
+  const card = page.locator(sel('appeal-attachments'))
+  await card.locator(sel('attachment-upload')).waitFor()
+  const input = card.locator(sel('attachment-input'))
+
+  const name = `现场照片-${unique()}.png`
+  const [up] = await Promise.all([
+    page.waitForResponse(isUploadTo(appeal.id)),
+    input.setInputFiles({ name, mimeType: 'image/png', buffer: kPhotoPng }),
+  ])
+  assert(up.status() === 201, `the upload answered HTTP ${up.status()}: ${(await up.text()).slice(0, 300)}`)
+  assert(new URL(up.url()).searchParams.get('name') === name, `the page sent the name as ${up.url()}`)
+  assert(up.request().headers()['content-type'] === 'image/png', `the page sent Content-Type ${up.request().headers()['content-type']}`)
+  const att = await up.json()
+  assert(att.id && att.name === name && att.content_type === 'image/png' && att.size === kPhotoPng.length, `the server kept ${JSON.stringify(att)}`)
+
+  const item = card.locator(sel(`attachment-${att.id}`))
+  await item.waitFor()
+  assert((await item.locator(sel('attachment-name')).innerText()).trim() === name, 'the list shows another name')
+  assert((await item.locator(sel('attachment-size')).innerText()).trim() === kbText(kPhotoPng.length), `size reads ${await item.locator(sel('attachment-size')).innerText()}`)
+  assert((await item.locator(sel('attachment-time')).innerText()).trim() === shanghaiMinute(att.uploaded_at), 'the upload time is not in Beijing time')
+  assert((await item.innerText()).includes('12345 话务员（演示）'), `the uploader is not named: ${await item.innerText()}`)
+  await item.locator(`${sel('attachment-thumb')} img`).waitFor() // an image shows as a thumbnail
+
+  await catchDownloads(page)
+  const [got] = await Promise.all([
+    page.waitForResponse(isPath('GET', `/api/appeals/${appeal.id}/attachments/${att.id}`)),
+    item.locator(sel(`attachment-download-${att.id}`)).click(),
+  ])
+  assert(got.status() === 200, `the download answered HTTP ${got.status()}`)
+  const file = await caughtDownload(page)
+  assert(file.name === name, `the download is named ${file.name}, not ${name}`)
+  assert(file.bytes.equals(kPhotoPng), `the download has ${file.bytes.length} bytes that differ from the ${kPhotoPng.length} uploaded`)
+
+  // PNG bytes under a .jpg name: a forged type.
+  const [bad] = await Promise.all([
+    page.waitForResponse(isUploadTo(appeal.id)),
+    input.setInputFiles({ name: 'x.jpg', mimeType: 'image/jpeg', buffer: kPhotoPng }),
+  ])
+  assert(bad.status() === 400, `x.jpg holding a PNG answered HTTP ${bad.status()}: ${(await bad.text()).slice(0, 300)}`)
+  const detail = await problemDetail(bad)
+  assert(kHasChinese.test(detail), `the refusal is not Chinese: ${detail}`)
+  const error = card.locator(sel('attachment-error')).filter({ hasText: detail })
+  await error.waitFor()
+  assert((await error.innerText()).includes('x.jpg'), `the message does not name the file: ${await error.innerText()}`)
+  const names = await card.locator(sel('attachment-name')).allInnerTexts()
+  assert(names.length === 1 && names[0].trim() === name, `the list shows ${JSON.stringify(names)}`)
+  return page
+}
+
+// Files chosen on the intake form go up once the case is registered. One of them is refused
+// (x.jpg holding PNG bytes): the case stands, the page names the file and the server's reason,
+// and the case page lists the file that went through.
+async function intake_uploads_files_and_keeps_case({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'hotline')
+  await page.locator(sel('menu-intake')).click()
+  await page.locator(sel('intake-form')).waitFor()
+  await radio(page, 'intake-type', '求助')
+  await pickInCascader(page, 'intake-category', 'intake-category-popper', '路灯不亮')
+  await page.locator(field('intake-caller-name')).fill('赵女士')
+  await page.locator(field('intake-caller-phone')).fill(uniquePhone())
+  await page.locator(field('intake-content')).fill(`阴平镇驻地文化广场东侧三盏路灯连续一周不亮。（${unique()}）`)
+  const good = `广场路灯-${unique()}.png`
+  await page.locator(sel('intake-attachment-input')).setInputFiles([
+    { name: good, mimeType: 'image/png', buffer: kPhotoPng },
+    { name: 'x.jpg', mimeType: 'image/jpeg', buffer: kPhotoPng },
+  ])
+  await page.locator(sel('intake-file')).nth(1).waitFor()
+  const chosen = await page.locator(sel('intake-file')).allInnerTexts()
+  assert(chosen.length === 2 && chosen[0].includes(good) && chosen[1].includes('x.jpg'), `the form lists ${JSON.stringify(chosen)}`)
+
+  const uploads = []
+  const onResponse = (r) => {
+    if (r.request().method() === 'POST' && /^\/api\/appeals\/\d+\/attachments$/.test(new URL(r.url()).pathname)) uploads.push(r)
+  }
+  page.on('response', onResponse)
+  const [created] = await Promise.all([
+    page.waitForResponse(isPath('POST', '/api/appeals')),
+    page.locator(sel('intake-submit')).click(),
+  ])
+  assert(created.status() === 201, `POST /api/appeals answered HTTP ${created.status()}: ${(await created.text()).slice(0, 300)}`)
+  const { id, number } = await created.json()
+  const dialog = page.locator(sel('intake-upload-failed')).filter({ visible: true })
+  await dialog.waitFor()
+  page.off('response', onResponse)
+  assert(uploads.length === 2, `${uploads.length} uploads were sent`)
+  const byName = new Map(uploads.map((r) => [new URL(r.url()).searchParams.get('name'), r]))
+  assert(byName.get(good)?.status() === 201, `${good} answered HTTP ${byName.get(good)?.status()}`)
+  const refused = byName.get('x.jpg')
+  assert(refused?.status() === 400, `x.jpg answered HTTP ${refused?.status()}`)
+  const detail = await problemDetail(refused)
+  assert((await dialog.innerText()).includes(number), `the dialog does not give the case number ${number}`)
+  const failures = await dialog.locator(sel('intake-upload-failure')).allInnerTexts()
+  assert(failures.length === 1 && failures[0].includes('x.jpg') && failures[0].includes(detail), `the dialog lists ${JSON.stringify(failures)}, expected x.jpg: ${detail}`)
+
+  const [caseGet] = await Promise.all([page.waitForResponse(isCaseGet(id)), dialog.locator(sel('intake-upload-failed-go')).click()])
+  assert(caseGet.status() === 200, `GET /api/appeals/${id} answered HTTP ${caseGet.status()}`)
+  await page.waitForURL(new RegExp(`#/appeals/case/${id}$`))
+  const uploaded = await byName.get(good).json()
+  await page.locator(sel(`attachment-${uploaded.id}`)).waitFor()
+  const names = await page.locator(`${sel('appeal-attachments')} ${sel('attachment-name')}`).allInnerTexts()
+  assert(names.length === 1 && names[0].trim() === good, `the case lists ${JSON.stringify(names)}`)
+  return page
+}
+intake_uploads_files_and_keeps_case.timeoutMs = 90_000
+
+// The housing bureau replies to a case it has signed and, in the reply dialog, uploads the photo
+// of the repair, which is ticked at once to go with the reply: the reply names it, and the
+// timeline's reply line shows its name.
+async function unit_replies_with_attachment({ ctx, base, api }) {
+  const hotline = await api.login('hotline', kAdminPassword)
+  const appeal = await api.createAppeal(hotline, {
+    type: 'complaint',
+    category_id: await api.categoryId(hotline, '道路破损'),
+    caller_name: '回复附件测试',
+    caller_phone: uniquePhone(),
+    content: `吴林街道建设路人行道一段路面下沉，雨后积水很深。（${unique()}）`,
+  })
+  const paidan = await api.login('paidan', kAdminPassword)
+  const departments = await api.call('GET', '/api/org/departments', { token: paidan })
+  const bureau = (departments.json?.items || []).find((d) => d.name === '区住房和城乡建设局')
+  assert(bureau, 'no 区住房和城乡建设局 in the departments')
+  const dispatched = await api.call('POST', `/api/appeals/${appeal.id}/actions/dispatch`, { token: paidan, body: { lead_department_id: bureau.id } })
+  assert(dispatched.status === 200, `dispatch answered HTTP ${dispatched.status}: ${dispatched.text.slice(0, 300)}`)
+  const zhujian = await api.login('zhujian', kAdminPassword)
+  const signed = await api.call('POST', `/api/appeals/${appeal.id}/actions/sign`, { token: zhujian, body: {} })
+  assert(signed.status === 200, `sign answered HTTP ${signed.status}: ${signed.text.slice(0, 300)}`)
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'zhujian')
+  await openCase(page, base, appeal.id)
+  await page.locator(`${sel('appeal-actions')} ${sel('action-reply')}`).click()
+  const dialog = page.locator(sel('action-dialog')).filter({ visible: true })
+  await dialog.waitFor()
+  const name = `修复后-${unique()}.png`
+  const [up] = await Promise.all([
+    page.waitForResponse(isUploadTo(appeal.id)),
+    dialog.locator(sel('action-attachment-input')).setInputFiles({ name, mimeType: 'image/png', buffer: kPhotoPng }),
+  ])
+  assert(up.status() === 201, `the upload answered HTTP ${up.status()}: ${(await up.text()).slice(0, 300)}`)
+  const att = await up.json()
+  const box = dialog.locator(sel(`action-attachment-${att.id}`))
+  await box.waitFor()
+  assert(await box.locator('input[type=checkbox]').isChecked(), 'the file uploaded in the dialog is not ticked')
+  await radio(dialog, 'action-result', '已解决')
+  await dialog.locator(field('action-text')).fill('已对下沉路面重新铺装，积水问题已解决。')
+  const reload = page.waitForResponse(isCaseGet(appeal.id))
+  const [r] = await Promise.all([
+    page.waitForResponse(isPath('POST', `/api/appeals/${appeal.id}/actions/reply`)),
+    dialog.locator(sel('action-submit')).click(),
+  ])
+  assert(r.status() === 200, `the reply answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  const sent = r.request().postDataJSON()
+  assert(JSON.stringify(sent.attachment_ids) === JSON.stringify([att.id]), `the reply sent attachment_ids ${JSON.stringify(sent.attachment_ids)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await reload
+  await expectCaseState(page, '待审核')
+  const line = page.locator(`${sel('appeal-timeline')} ${sel('timeline-item')}`).filter({ has: page.locator(sel('timeline-attachments')) })
+  await line.waitFor()
+  assert((await line.locator(sel('timeline-action')).innerText()).trim() === '回复', `the attachments show on a ${await line.locator(sel('timeline-action')).innerText()} line`)
+  assert((await line.locator(sel('timeline-attachments')).innerText()).includes(name), `the reply line does not name ${name}`)
+  return page
+}
+unit_replies_with_attachment.timeoutMs = 90_000
+
+// The admin adds a sub-category under 城乡建设 with a unique code, gives its 紧急 handling limit a
+// value of its own (marked 本级), restores the inherited one, and switches the category off.
+async function admin_edits_catalogue_and_time_limits({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  const [list] = await Promise.all([
+    page.waitForResponse(isPath('GET', '/api/appeals/categories')),
+    goToMenu(page, 'catalogue', 'catalogue-tree'),
+  ])
+  assert(list.status() === 200, `GET /api/appeals/categories answered HTTP ${list.status()}`)
+  const root = ((await list.json()).items || []).find((c) => c.name === '城乡建设' && c.parent_id === null)
+  assert(root, 'no top-level category 城乡建设')
+  await page.locator(sel('catalogue-note')).getByText('此后派单', { exact: false }).waitFor()
+  await page.locator(`${sel('sla-default-table')} ${sel('sla-default-handle-normal')}`).waitFor()
+
+  const isSlaOf = (id) => (r) => {
+    const u = new URL(r.url())
+    return r.request().method() === 'GET' && u.pathname === '/api/appeals/sla' && u.searchParams.get('category_id') === String(id)
+  }
+  await Promise.all([page.waitForResponse(isSlaOf(root.id)), page.locator(sel(`catalogue-node-${root.id}`)).click()])
+  await page.locator(sel('catalogue-add-child')).click()
+  const dialog = page.locator(sel('category-dialog')).filter({ visible: true })
+  await dialog.waitFor()
+  assert((await dialog.locator(sel('category-form-parent')).innerText()).trim() === '城乡建设', 'the dialog names another parent')
+  const code = `E2E${unique()}`.slice(0, 16).toUpperCase()
+  const name = `共享单车停放${code.slice(-4)}`
+  await dialog.locator(field('category-form-code')).fill(code)
+  await dialog.locator(field('category-form-name')).fill(name)
+  const [created] = await Promise.all([
+    page.waitForResponse(isPath('POST', '/api/appeals/categories')),
+    dialog.locator(sel('category-save')).click(),
+  ])
+  assert(created.status() === 201, `POST /api/appeals/categories answered HTTP ${created.status()}: ${(await created.text()).slice(0, 300)}`)
+  const sent = created.request().postDataJSON()
+  assert(sent.parent_id === root.id && sent.code === code && sent.name === name, `the page sent ${JSON.stringify(sent)}`)
+  const category = await created.json()
+  assert(category.id && category.parent_id === root.id && category.active === true, `the server kept ${JSON.stringify(category)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await page.locator(sel(`catalogue-node-${category.id}`)).waitFor()
+  await page.waitForFunction(([s, want]) => document.querySelector(s)?.textContent.trim() === want, [sel('catalogue-selected'), `城乡建设 / ${name}`])
+
+  // Inherited to begin with: the 紧急 row names where its limits come from.
+  const inherited = await pageGet(page, `/api/appeals/sla?category_id=${category.id}`)
+  const urgent = inherited.items.find((x) => x.urgency === 'urgent')
+  assert(urgent && urgent.own === false, `a new category has its own urgent limit: ${JSON.stringify(inherited)}`)
+  const parentName = urgent.source_category_id === null ? null : urgent.source_category_id === root.id ? '城乡建设' : undefined
+  assert(parentName !== undefined, `the urgent limit comes from category ${urgent.source_category_id}`)
+  const inheritedText = parentName ? `继承自“${parentName}”` : '区默认'
+  await page.waitForFunction(([s, want]) => document.querySelector(s)?.textContent.trim() === want, [sel('sla-source-urgent'), inheritedText])
+  assert((await page.locator(sel('sla-reset-urgent')).count()) === 0, 'an inherited limit offers 恢复继承')
+
+  const days = urgent.handle_days === 7 ? 8 : 7
+  await page.locator(sel('sla-edit-urgent')).click()
+  const slaDialog = page.locator(sel('sla-dialog')).filter({ visible: true })
+  await slaDialog.waitFor()
+  const handle = slaDialog.locator(field('sla-form-handle'))
+  await handle.fill(String(days))
+  await handle.press('Tab')
+  const [put] = await Promise.all([page.waitForResponse(isPath('PUT', '/api/appeals/sla')), slaDialog.locator(sel('sla-save')).click()])
+  assert(put.status() === 200, `PUT /api/appeals/sla answered HTTP ${put.status()}: ${(await put.text()).slice(0, 300)}`)
+  const asked = put.request().postDataJSON()
+  assert(
+    asked.category_id === category.id && asked.urgency === 'urgent' && asked.handle_days === days && asked.sign_minutes === urgent.sign_minutes,
+    `the page sent ${JSON.stringify(asked)}`,
+  )
+  const own = (await put.json()).items.find((x) => x.urgency === 'urgent')
+  assert(own.own === true && own.handle_days === days && own.source_category_id === category.id, `the server answered ${JSON.stringify(own)}`)
+  await slaDialog.waitFor({ state: 'hidden' })
+  await page.waitForFunction(([s, want]) => document.querySelector(s)?.textContent.trim() === want, [sel('sla-source-urgent'), '本级'])
+  assert((await page.locator(sel('sla-handle-urgent')).innerText()).trim() === `${days} 个工作日`, `the row reads ${await page.locator(sel('sla-handle-urgent')).innerText()}`)
+  assert((await page.locator(sel('sla-source-normal')).innerText()).trim() !== '本级', 'the 普通 row became 本级 too')
+
+  await page.locator(sel('sla-reset-urgent')).click()
+  const [cleared] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === '/api/appeals/sla'),
+    confirmBox(page),
+  ])
+  assert(cleared.status() === 200, `DELETE /api/appeals/sla answered HTTP ${cleared.status()}: ${(await cleared.text()).slice(0, 300)}`)
+  const q = new URL(cleared.url()).searchParams
+  assert(q.get('category_id') === String(category.id) && q.get('urgency') === 'urgent', `the page asked ${cleared.url()}`)
+  await page.waitForFunction(([s, want]) => document.querySelector(s)?.textContent.trim() === want, [sel('sla-source-urgent'), inheritedText])
+  assert((await page.locator(sel('sla-handle-urgent')).innerText()).trim() === `${urgent.handle_days} 个工作日`, 'the inherited limit did not come back')
+  await page.locator(sel('sla-reset-urgent')).waitFor({ state: 'detached' })
+
+  await page.locator(sel('catalogue-toggle')).click()
+  const [off] = await Promise.all([page.waitForResponse(isPath('PUT', `/api/appeals/categories/${category.id}`)), confirmBox(page)])
+  assert(off.status() === 200, `PUT /api/appeals/categories/${category.id} answered HTTP ${off.status()}: ${(await off.text()).slice(0, 300)}`)
+  assert(off.request().postDataJSON().active === false && (await off.json()).active === false, `switching off sent ${off.request().postData()}`)
+  await page.waitForFunction(([s, want]) => document.querySelector(s)?.textContent.trim() === want, [sel('catalogue-status'), '已停用'])
+  await page.locator(sel(`catalogue-node-${category.id}`)).getByText('已停用', { exact: true }).waitFor()
+  assert((await page.locator(sel('catalogue-toggle')).innerText()).trim() === '启用', 'the button does not offer 启用')
+  return page
+}
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   wrong_password_shows_chinese_error,
@@ -936,6 +1247,10 @@ const kTests = [
   admin_settings_show_server_validation,
   admin_edits_dispatch_catalogue,
   admin_creates_open311_client_key_once,
+  agent_attaches_photo_to_case,
+  intake_uploads_files_and_keeps_case,
+  unit_replies_with_attachment,
+  admin_edits_catalogue_and_time_limits,
 ]
 
 // --- main ------------------------------------------------------------------------------
@@ -1007,6 +1322,7 @@ async function main() {
           ECITY_SERVER_PORT: String(port),
           ECITY_SERVER_HOST: '127.0.0.1',
           ECITY_SERVER_WEB_ROOT: webRoot,
+          ECITY_FILES_DIR: path.join(tmp, 'files'), // attachments stay inside this run
         },
         cwd: source, // ecity finds data/ (calendar, demo district) relative to the repo root
         stdio: ['ignore', log, log],

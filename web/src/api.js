@@ -62,9 +62,14 @@ async function readProblem(response) {
 
 // `anonymous`: the citizens' pages, which never carry a token (a stale one must not turn a
 // public call into a 401 and a trip to the login page).
-async function send(method, path, { query, body, skipAuthRedirect = false, anonymous = false } = {}) {
-  const init = { method, headers: headers(body !== undefined ? { 'Content-Type': 'application/json' } : {}, anonymous) }
-  if (body !== undefined) init.body = JSON.stringify(body)
+// `raw`: a File or Blob sent as the body itself (not JSON), with `contentType` as its type.
+async function send(method, path, { query, body, raw, contentType, skipAuthRedirect = false, anonymous = false } = {}) {
+  let type = {}
+  if (raw !== undefined) type = { 'Content-Type': contentType || 'application/octet-stream' }
+  else if (body !== undefined) type = { 'Content-Type': 'application/json' }
+  const init = { method, headers: headers(type, anonymous) }
+  if (raw !== undefined) init.body = raw
+  else if (body !== undefined) init.body = JSON.stringify(body)
   let response
   try {
     response = await fetch(buildUrl(path, query), init)
@@ -122,20 +127,30 @@ function filenameFrom(response, fallback) {
   return plain ? plain[1].trim() : fallback
 }
 
-// Fetches a file with the bearer token (a plain link could not carry it) and hands it to the
-// browser through a temporary blob URL.
-export async function download(path, query, fallbackName) {
+// Fetches a file with the bearer token (a plain link could not carry it): its bytes as a Blob
+// and the name the server gave it (Content-Disposition), else `fallbackName`.
+export async function fetchFile(path, query, fallbackName = '') {
   const response = await send('GET', path, { query })
   if (!response.ok) throw await failure(response)
-  const blob = await response.blob()
+  return { blob: await response.blob(), name: filenameFrom(response, fallbackName) }
+}
+
+// Hands a Blob to the browser as a download through a temporary blob URL.
+export function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
-  a.download = filenameFrom(response, fallbackName)
+  a.download = name
   document.body.appendChild(a)
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+// Fetches a file with the bearer token and hands it to the browser.
+export async function download(path, query, fallbackName) {
+  const { blob, name } = await fetchFile(path, query, fallbackName)
+  saveBlob(blob, name)
 }
 
 // --- endpoints -------------------------------------------------------------------------
@@ -193,6 +208,15 @@ export const api = {
     post(`/api/appeals/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, body || {}),
   appealSettings: () => get('/api/appeals/settings'),
   appealDuplicates: (query) => get('/api/appeals/duplicates', query),
+  // A file goes as the raw body (not multipart), its name in the query, its type as Content-Type;
+  // the server reads the type from the bytes and refuses a name or type that disagrees (400).
+  uploadAppealAttachment: (id, file) =>
+    request('POST', `/api/appeals/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(file.name)}`, {
+      raw: file,
+      contentType: file.type || 'application/octet-stream',
+    }),
+  appealAttachment: (id, attachmentId, fallbackName) =>
+    fetchFile(`/api/appeals/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`, null, fallbackName),
   appealDispatchSuggestion: (id) => get(`/api/appeals/${encodeURIComponent(id)}/dispatch-suggestion`),
   appealStats: (query) => get('/api/appeals/stats', query),
   exportAppealStats: (format, query) => download('/api/appeals/stats', { ...query, format }, `appeal-stats.${format}`),
@@ -207,6 +231,15 @@ export const api = {
   // One rule per (category_id, region_id): a second PUT of the same pair replaces the first.
   putDispatchRule: (body) => put('/api/appeals/dispatch-rules', body),
   deleteDispatchRule: (id) => del(`/api/appeals/dispatch-rules/${encodeURIComponent(id)}`),
+  // The catalogue (appeals:config): add {parent_id (null: top level), code, name}; update {name?, active?}.
+  createAppealCategory: (body) => post('/api/appeals/categories', body),
+  updateAppealCategory: (id, body) => put(`/api/appeals/categories/${encodeURIComponent(id)}`, body),
+  // Time limits of a category (null: the district default), each own or inherited; all three
+  // answer {category_id, items: [{urgency, sign_minutes, handle_days, own, source_category_id}]}.
+  appealSla: (categoryId) => get('/api/appeals/sla', { category_id: categoryId }),
+  putAppealSla: (body) => put('/api/appeals/sla', body),
+  clearAppealSla: (categoryId, urgency) =>
+    request('DELETE', '/api/appeals/sla', { query: { category_id: categoryId, urgency } }),
   setAutoDispatch: (categoryId, enabled) =>
     put(`/api/appeals/categories/${encodeURIComponent(categoryId)}/auto-dispatch`, { enabled }),
   open311Clients: () => get('/api/appeals/open311-clients'),

@@ -23,6 +23,7 @@ const routes = [
       { path: 'appeals/intake', name: 'appeal-intake', component: () => import('./views/appeals/AppealIntakeView.vue'), meta: { title: 'menu.appealIntake' } },
       { path: 'appeals/stats', name: 'appeal-stats', component: () => import('./views/appeals/AppealStatsView.vue'), meta: { title: 'menu.appealStats' } },
       { path: 'appeals/settings', name: 'appeal-settings', component: () => import('./views/appeals/AppealSettingsView.vue'), meta: { title: 'menu.appealSettings' } },
+      { path: 'appeals/catalogue', name: 'appeal-catalogue', component: () => import('./views/appeals/AppealCatalogueView.vue'), meta: { title: 'menu.appealCatalogue' } },
       { path: 'appeals/dispatch-rules', name: 'appeal-dispatch-rules', component: () => import('./views/appeals/AppealDispatchRulesView.vue'), meta: { title: 'menu.appealDispatchRules' } },
       { path: 'appeals/open311-clients', name: 'appeal-open311-clients', component: () => import('./views/appeals/AppealOpen311ClientsView.vue'), meta: { title: 'menu.appealOpen311' } },
       // The case page has no menu entry of its own; the workbench stays highlighted.

@@ -27,6 +27,11 @@ export function loadAppealRefs() {
   return loading
 }
 
+// After the catalogue page changed the catalogue: the pickers and names follow at once.
+export function setAppealCategories(items) {
+  refs.categories = Array.isArray(items) ? items : []
+}
+
 // The centre's settings (duplicate rules, ranking weights), for the texts that quote them;
 // null until loaded or when refused.
 const settings = reactive({ token: '', value: null })
@@ -98,8 +103,36 @@ export const rowCategoryName = (row) => row?.category_name || categoryName(row?.
 export const rowRegionName = (row) => row?.region_name || regionName(row?.region_id)
 export const rowLeadUnitName = (row) => row?.lead_unit_name || leadUnitName(row)
 
-// Pickers. The catalogue offers active categories only; leaves are the choosable ones.
-export const categoryTree = computed(() => buildTree(refs.categories.filter((c) => c.active), 'code'))
+// The categories offered for new cases: active ones under active parents (switching a category
+// off hides everything below it too).
+export function activeCategories(list) {
+  const byId = new Map(list.map((c) => [c.id, c]))
+  const usable = (c) => {
+    for (let node = c, guard = 0; node && guard < 16; guard++) {
+      if (!node.active) return false
+      node = node.parent_id !== null && node.parent_id !== undefined ? byId.get(node.parent_id) : null
+    }
+    return true
+  }
+  return list.filter(usable)
+}
+
+// Pickers. The catalogue offers active categories only.
+export const categoryTree = computed(() => buildTree(activeCategories(refs.categories), 'code'))
+// At intake only leaves can be chosen. A category whose children are all switched off is still
+// no leaf to the server, so it is shown but cannot be chosen.
+export const intakeCategoryTree = computed(() => {
+  const parents = new Set(refs.categories.map((c) => c.parent_id).filter((id) => id !== null && id !== undefined))
+  const tree = buildTree(activeCategories(refs.categories), 'code')
+  const mark = (list) => {
+    for (const node of list) {
+      if (node.children) mark(node.children)
+      else if (parents.has(node.id)) node.disabled = true
+    }
+  }
+  mark(tree)
+  return tree
+})
 export const departmentTree = computed(() => buildTree(refs.departments, 'sort'))
 // Towns, villages and grids (the district itself is not a place a case happens in).
 export const placeTree = computed(() => buildTree(refs.regions.filter((r) => r.level !== 'district'), 'code'))
