@@ -31,6 +31,17 @@ CREATE TABLE appeal_stats_monthly (
   PRIMARY KEY (month, lead_department_id, lead_region_id, town_id, category_id)
 );
 
+-- And by month, channel, type and town (no unit, no category): statistics by channel or type,
+-- or filtered by them, over whole months.
+CREATE TABLE appeal_stats_monthly_ct (
+  month INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  type TEXT NOT NULL,
+  town_id INTEGER NOT NULL,
+  received BIGINT NOT NULL DEFAULT 0, dispatched BIGINT NOT NULL DEFAULT 0, direct BIGINT NOT NULL DEFAULT 0, signed_in BIGINT NOT NULL DEFAULT 0, signed_on_time BIGINT NOT NULL DEFAULT 0, closed BIGINT NOT NULL DEFAULT 0, closed_on_time BIGINT NOT NULL DEFAULT 0, overdue BIGINT NOT NULL DEFAULT 0, callbacks BIGINT NOT NULL DEFAULT 0, reached BIGINT NOT NULL DEFAULT 0, satisfied BIGINT NOT NULL DEFAULT 0, solved BIGINT NOT NULL DEFAULT 0, replied BIGINT NOT NULL DEFAULT 0, reopened BIGINT NOT NULL DEFAULT 0, repeats BIGINT NOT NULL DEFAULT 0, handle_days_sum DOUBLE PRECISION NOT NULL DEFAULT 0, handle_days_n BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (month, channel, type, town_id)
+);
+
 CREATE TABLE appeal_stats_changes (
   id INTEGER PRIMARY KEY,
   day INTEGER NOT NULL

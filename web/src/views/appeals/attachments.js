@@ -2,13 +2,29 @@
 // bytes go (the server still reads the type from the bytes and says why it refuses a file, so
 // its detail is what the user sees), sizes and type labels for the lists, and downloads, which
 // need the bearer token and so go through fetch → blob.
+import { reactive } from 'vue'
 import { api, saveBlob } from '../../api.js'
 import { i18n } from '../../i18n.js'
 
-// The server's default `[files] max_bytes`. The server refuses a larger body with 413 before
-// reading it and closes the connection, which a browser may report as a network error instead
-// of the 413: checking here first is what gives the user a clear message.
-export const kMaxAttachmentBytes = 20 * 1024 * 1024
+// The server's `[files] max_bytes` (GET /api/appeals/meta; the default until it has answered).
+// The server refuses a larger body with 413 before reading it and closes the connection, which a
+// browser may report as a network error instead of the 413: checking here first is what gives
+// the user a clear message.
+export const limits = reactive({ maxBytes: 20 * 1024 * 1024 })
+let limitsLoaded = null
+export function loadLimits() {
+  limitsLoaded ||= api
+    .appealsMeta()
+    .then((meta) => {
+      if (Number(meta?.max_attachment_bytes) > 0) limits.maxBytes = Number(meta.max_attachment_bytes)
+    })
+    .catch(() => {
+      limitsLoaded = null
+    })
+  return limitsLoaded
+}
+// The views that import this module are signed-in pages: ask once, early, so hints are right.
+loadLimits()
 export const kMaxAttachmentsPerCase = 30
 // Images up to this size are shown as thumbnails (fetched whole); larger ones get a type label.
 export const kMaxThumbnailBytes = 5 * 1024 * 1024
@@ -23,7 +39,7 @@ export function formatSize(bytes) {
   return `${(n / (1024 * 1024)).toFixed(1)} MB`
 }
 
-export const maxSizeText = () => formatSize(kMaxAttachmentBytes).replace('.0 ', ' ')
+export const maxSizeText = () => formatSize(limits.maxBytes).replace('.0 ', ' ')
 
 export const isImage = (a) => /^image\//.test(String(a?.content_type || ''))
 
@@ -42,7 +58,7 @@ export function fileKind(a) {
 
 // Why a file cannot be sent at all ('' when it may go): too large, or empty.
 export function refuseBeforeUpload(file) {
-  if (file.size > kMaxAttachmentBytes) return t('attachment.tooLarge', { size: formatSize(file.size), max: maxSizeText() })
+  if (file.size > limits.maxBytes) return t('attachment.tooLarge', { size: formatSize(file.size), max: maxSizeText() })
   if (file.size === 0) return t('attachment.empty')
   return ''
 }
@@ -50,6 +66,7 @@ export function refuseBeforeUpload(file) {
 // Uploads `files` to one case, one after another (each is a separate request, so one refused
 // file does not stop the others). Answers {uploaded: [attachment], failed: [{name, reason}]}.
 export async function uploadFiles(appealId, files, onEach = () => {}) {
+  await loadLimits()
   const uploaded = []
   const failed = []
   for (const file of files) {
