@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
   int demo_appeals = 290000;
   demo_cmd->add_option("--appeals", demo_appeals,
                        "appeals of the demo year, played through the workflow (default 290000; 0 = none)")
-      ->check(CLI::Range(0, 5000000));
+      ->check(CLI::Range(0, 20000000));
 
   auto* import_cmd = app.add_subcommand("import", "import reference data");
   import_cmd->require_subcommand(1);

@@ -96,7 +96,9 @@ void add_public_routes(platform::Runtime& rt, OpenAccess& open) {
          "rate-limited",
          [&open](const Request& req, const Principal*) {
            const auto number = req.params.at("number");
-           const auto code = req.q("code").value_or("");
+           // Codes are printed in capitals; a citizen typing them in small letters means the same.
+           auto code = req.q("code").value_or("");
+           for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
            if (!plain_token(number, 32) || !plain_token(code, 16)) {
              open.count_public_read(req.client_ip);
              throw Error::not_found("未找到该诉求，请核对编号和查询码", "no appeal with this number and query code");

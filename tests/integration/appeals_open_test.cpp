@@ -91,6 +91,9 @@ TEST(PublicAppeals, CitizenFilesAndFollowsWithNumberAndQueryCode) {
   EXPECT_EQ(s.json()["timeline"].size(), 1u);
   EXPECT_EQ(s.body.find("13906320001"), std::string::npos) << "the caller's phone must not show";
   EXPECT_EQ(s.body.find("王女士"), std::string::npos) << "the caller's name must not show";
+  std::string lower = code;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(http("GET", "/api/public/appeals/" + number + "?code=" + lower).status, 200) << "small letters too";
 
   // A wrong code and an unknown number answer alike.
   auto wrong = http("GET", "/api/public/appeals/" + number + "?code=" + (code[0] == 'A' ? "B" : "A") + code.substr(1));
