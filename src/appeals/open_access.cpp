@@ -87,15 +87,15 @@ PublicStatus OpenAccess::public_status(const std::string& client_ip, const std::
     if (!c || !c->query_code_hash || !same_secret(*c->query_code_hash, hash)) return std::nullopt;
     PublicStatus s;
     s.appeal = *load_appeal(sql, c->id);
-    const auto departments = department_names(sql);
-    const auto regions = region_names(sql);
+    const auto names = load_stats_names(sql);
+    const auto& departments = names.departments;
+    const auto& regions = names.regions;
     auto name = [](const std::map<std::int64_t, std::string>& m, std::optional<std::int64_t> id) {
       if (!id) return std::string();
       auto it = m.find(*id);
       return it == m.end() ? std::string() : it->second;
     };
-    for (const auto& cat : load_categories(sql))
-      if (cat.id == s.appeal.category_id) s.category_name = cat.name;
+    s.category_name = name(names.categories, s.appeal.category_id);
     s.lead_unit_name = s.appeal.lead_department_id ? name(departments, s.appeal.lead_department_id)
                                                    : name(regions, s.appeal.lead_region_id);
     std::string unit;  // the unit holding the case as the timeline goes

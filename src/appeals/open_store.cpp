@@ -18,13 +18,6 @@ std::optional<NumberedCase> find_by_number(soci::session& sql, const std::string
 
 namespace {
 
-std::map<std::int64_t, std::string> names_of(soci::session& sql, const char* table) {
-  std::map<std::int64_t, std::string> out;
-  soci::rowset<soci::row> rows = sql.prepare << std::string("SELECT id, name FROM ") + table;
-  for (const auto& r : rows) out[get_i64(r, 0)] = get_str(r, 1);
-  return out;
-}
-
 constexpr const char* kClientColumns =
     "SELECT c.id, c.name, c.key_prefix, c.channel, c.user_id, u.name, c.active, c.created_at, u.status "
     "FROM open311_clients c JOIN users u ON u.id = c.user_id";
@@ -53,9 +46,6 @@ Open311Request request_of(const soci::row& r) {
 }
 
 }  // namespace
-
-std::map<std::int64_t, std::string> department_names(soci::session& sql) { return names_of(sql, "departments"); }
-std::map<std::int64_t, std::string> region_names(soci::session& sql) { return names_of(sql, "regions"); }
 
 std::string root_region_name(soci::session& sql) {
   std::string name;

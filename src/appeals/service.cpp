@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <set>
 
 namespace ecity::appeals {
 
@@ -688,11 +689,12 @@ void AppealService::apply(soci::session& sql, const Principal& who, Appeal& a, c
     case Action::kReply:
       need(in.text && !in.text->empty(), "text", "请填写办理结果", "text is required");
       need(in.result.has_value(), "result", "请选择办理结果（已解决/部分解决/未解决）", "result is required");
-      for (auto id : in.attachment_ids) {
-        bool mine = false;
-        for (const auto& att : load_attachments(sql, a.id)) mine = mine || att.id == id;
-        need(mine, "attachment_ids", "附件不属于此诉求：" + std::to_string(id),
-             "not an attachment of this appeal: " + std::to_string(id));
+      if (!in.attachment_ids.empty()) {
+        std::set<std::int64_t> mine;
+        for (const auto& att : load_attachments(sql, a.id)) mine.insert(att.id);
+        for (auto id : in.attachment_ids)
+          need(mine.count(id) > 0, "attachment_ids", "附件不属于此诉求：" + std::to_string(id),
+               "not an attachment of this appeal: " + std::to_string(id));
       }
       a.reply_text = in.text;
       a.reply_result = in.result;

@@ -192,9 +192,6 @@ struct NumberedCase {
   std::optional<std::string> query_code_hash;
 };
 std::optional<NumberedCase> find_by_number(soci::session& sql, const std::string& number);
-// Names of departments and regions by id, for public views.
-std::map<std::int64_t, std::string> department_names(soci::session& sql);
-std::map<std::int64_t, std::string> region_names(soci::session& sql);
 // The name of the root of the region tree (the district), or "".
 std::string root_region_name(soci::session& sql);
 

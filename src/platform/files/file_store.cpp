@@ -118,6 +118,14 @@ std::filesystem::path FileStore::path_of(const std::string& sha256) const {
 
 namespace {
 
+// The whole file, or "" if it cannot be read.
+std::string read_all(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) bytes.clear();
+  return bytes;
+}
+
 void fsync_path(const std::filesystem::path& p, int flags) {
   int fd = ::open(p.c_str(), flags);
   if (fd < 0) throw std::runtime_error("file store: cannot open " + p.string() + ": " + std::strerror(errno));
@@ -134,9 +142,7 @@ std::string FileStore::put(std::string_view bytes) const {
   std::error_code ec;
   if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == bytes.size()) {
     // Already stored, unless the disk damaged it: then this upload repairs it.
-    std::ifstream in(path, std::ios::binary);
-    std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (sha256_hex(stored) == sha) return sha;
+    if (sha256_hex(read_all(path)) == sha) return sha;
   }
   std::filesystem::create_directories(path.parent_path());
   unsigned char rnd[8];
@@ -161,9 +167,7 @@ std::string FileStore::put(std::string_view bytes) const {
 
 std::string FileStore::get(const std::string& sha256) const {
   const auto path = path_of(sha256);
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) bytes.clear();
+  auto bytes = read_all(path);
   if (sha256_hex(bytes) != sha256) {
     spdlog::error("event=file_corrupt sha256={} path=\"{}\"", sha256, path.string());
     throw Error::internal();

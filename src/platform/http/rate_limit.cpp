@@ -1,9 +1,9 @@
 #include "platform/http/rate_limit.h"
 
+#include "platform/db/database.h"
 #include "platform/error.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 namespace ecity::platform {
@@ -45,10 +45,7 @@ long long RateLimiter::take(const std::string& key, std::int64_t now_ms, double 
 }
 
 void RateLimiter::check(const std::string& key, double cost) {
-  const auto now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  if (auto wait = take(key, now, cost); wait > 0) throw Error::too_many_requests(wait);
+  if (auto wait = take(key, now_ms(), cost); wait > 0) throw Error::too_many_requests(wait);
 }
 
 }  // namespace ecity::platform
