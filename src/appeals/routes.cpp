@@ -497,9 +497,8 @@ nlohmann::json period_json(const StatsFilter& f) {
 bool wants_file(const Request& req) { return req.q("format").has_value(); }
 
 nlohmann::json category_json(const Category& c) {
-  return {{"id", c.id},         {"parent_id", opt(c.parent_id)}, {"code", c.code},
-          {"name", c.name},     {"path", c.path},               {"active", c.active},
-          {"auto_dispatch", c.auto_dispatch}};
+  return {{"id", c.id},         {"parent_id", opt(c.parent_id)},   {"code", c.code}, {"name", c.name}, {"path", c.path},
+          {"active", c.active}, {"auto_dispatch", c.auto_dispatch}};
 }
 
 nlohmann::json sla_json(std::int64_t category_id, const std::vector<SlaRow>& rows) {
@@ -510,10 +509,9 @@ nlohmann::json sla_json(std::int64_t category_id, const std::vector<SlaRow>& row
                      {"sign_minutes", r.limit.sign.count()},
                      {"handle_days", r.limit.handle_days},
                      {"own", r.own},
-                     {"source_category_id", r.source_category_id == 0 ? nlohmann::json(nullptr)
-                                                                      : nlohmann::json(r.source_category_id)}});
-  return {{"category_id", category_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(category_id)},
-          {"items", items}};
+                     {"source_category_id",
+                      r.source_category_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.source_category_id)}});
+  return {{"category_id", category_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(category_id)}, {"items", items}};
 }
 
 // ?category_id= (absent: the district default, 0).
@@ -563,12 +561,18 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
          },
          /*waits=*/true});
   r.add({"GET", "/api/appeals", "appeals:read", true, "appeals",
-         "Appeals in the caller's data scope (state, category_id, lead_department_id, region_id, from, to, warning, "
-         "page, size)",
+         "Appeals in the caller's data scope (q, state, category_id, lead_department_id, region_id, from, to, warning, "
+         "page, size, sort, count); total counts up to 10,000 matches (total_exact false beyond); count=false skips "
+         "counting (has_more still says whether another page follows)",
          [&service](const Request& req, const Principal* who) {
            ListFilter f;
            auto [page, size] = platform::paging_of(req);
            if (size > 100) throw Error::invalid("validation", "每页最多 100 条", "at most 100 per page");
+           if (static_cast<long long>(page) * size > kCountCap)
+             throw Error::invalid(
+                 "validation", fmt::format("列表最多翻到第 {} 条，请缩小筛选条件或导出", kCountCap),
+                 fmt::format("lists page through the first {} matches only; narrow the filters", kCountCap))
+                 .on_field("page", "超出可翻页范围");
            f.page = page;
            f.size = size;
            f.terms = search_terms(req);
@@ -587,6 +591,7 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            f.overdue = platform::bool_query(req, "overdue").value_or(false);
            f.supervised = platform::bool_query(req, "supervised").value_or(false);
            f.repeat = platform::bool_query(req, "repeat").value_or(false);
+           f.count = platform::bool_query(req, "count").value_or(true);
            if (auto sort = req.q("sort"); sort && !sort->empty()) {
              static const std::map<std::string, Sort> kSorts{{"-created_at", Sort::kNewest},
                                                              {"created_at", Sort::kOldest},
@@ -606,7 +611,12 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            auto result = service.list(*who, f);
            nlohmann::json items = nlohmann::json::array();
            for (const auto& item : result.items) items.push_back(item_json(item, *who));
-           return Response::json(200, {{"items", items}, {"total", result.total}, {"page", page}, {"size", size}});
+           nlohmann::json out{{"items", items}, {"has_more", result.has_more}, {"page", page}, {"size", size}};
+           if (f.count) {
+             out["total"] = result.total;
+             out["total_exact"] = result.total_exact;
+           }
+           return Response::json(200, out);
          }});
   r.add({"GET", "/api/appeals/duplicates", "appeals:read", true, "appeals",
          "Likely duplicates among open cases (caller_phone, category_id, lng, lat, content, exclude_id) and whether "
@@ -807,8 +817,8 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            limit.sign = std::chrono::minutes(f.integer("sign_minutes", 1, 7 * 24 * 60));
            limit.handle_days = static_cast<int>(f.integer("handle_days", 1, 60));
            f.done();
-           return Response::json(200, sla_json(id, service.set_sla(*who, platform::actor_of(req, who), id, urgency,
-                                                                   limit)));
+           return Response::json(200,
+                                 sla_json(id, service.set_sla(*who, platform::actor_of(req, who), id, urgency, limit)));
          }});
   r.add({"DELETE", "/api/appeals/sla", "appeals:config", true, "appeals",
          "Remove a category's own time limit (?category_id=&urgency=); it inherits again",
@@ -816,8 +826,8 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            const auto id = sla_category(req);
            auto urgency = enum_query<Urgency>(req, "urgency");
            if (!urgency) throw Error::invalid("validation", "参数 urgency 必填", "urgency is required");
-           return Response::json(200, sla_json(id, service.clear_sla(*who, platform::actor_of(req, who), id,
-                                                                     *urgency)));
+           return Response::json(200,
+                                 sla_json(id, service.clear_sla(*who, platform::actor_of(req, who), id, *urgency)));
          }});
   r.add({"PUT", "/api/appeals/categories/{id}/auto-dispatch", "appeals:config", true, "appeals",
          "Turn automatic dispatch by the catalogue on or off for a category ({\"enabled\": true})",

@@ -803,6 +803,99 @@ const char* order_by(Sort s) {
 
 }  // namespace
 
+namespace {
+
+// Ids from `select` (a statement with the placeholders of `w`, then :limit).
+std::vector<long long> select_ids(soci::session& sql, const std::string& select, platform::Where& w, long long limit) {
+  soci::details::prepare_temp_type prep = (sql.prepare << select + " LIMIT :limit");
+  w.bind(prep);
+  long long id = 0;
+  prep, soci::use(limit), soci::into(id);
+  soci::statement st(prep);
+  std::vector<long long> ids;
+  st.execute();
+  while (st.fetch()) ids.push_back(id);
+  return ids;
+}
+
+// The longest term SQLite's trigram index can look up (3+ characters), if any.
+const std::string* driving_term(const std::vector<std::string>& terms) {
+  const std::string* best = nullptr;
+  std::size_t best_length = 2;
+  for (const auto& t : terms) {
+    auto n = platform::utf8_length(t);
+    if (n > best_length) best = &t, best_length = n;
+  }
+  return best;
+}
+
+// The matches of an SQLite search driven by `term`, newest (or oldest) first, at most `limit`:
+// the content index, the reply index, and the content not yet indexed, each walked in id order
+// with every other condition checked per row, then merged. No source collects all its matches,
+// so a common term costs what the page needs, not what the whole store holds.
+std::vector<long long> search_ids(soci::session& sql, const platform::Where& w, const std::string& term,
+                                  bool descending, long long limit) {
+  const std::string dir = descending ? " DESC" : " ASC";
+  const auto phrase = fts_phrase(term);
+  std::vector<long long> merged;
+  for (const char* index : {"appeals_fts", "appeals_reply_fts"}) {
+    platform::Where source;
+    source.add(std::string(index) + " MATCH ?", phrase);
+    source.add_all(w);
+    auto ids = select_ids(sql,
+                          std::string("SELECT a.id FROM ") + index + " CROSS JOIN appeals a ON a.id = " + index +
+                              ".rowid" + source.sql() + " ORDER BY " + index + ".rowid" + dir,
+                          source, limit);
+    merged.insert(merged.end(), ids.begin(), ids.end());
+  }
+  platform::Where tail;
+  tail.add("a.id > (SELECT indexed_upto FROM appeal_fts_state)");
+  tail.add("a.content LIKE ? ESCAPE '!'", contains_pattern(term));
+  tail.add_all(w);
+  auto ids = select_ids(sql, "SELECT a.id FROM appeals a" + tail.sql() + " ORDER BY a.id" + dir, tail, limit);
+  merged.insert(merged.end(), ids.begin(), ids.end());
+  if (descending)
+    std::sort(merged.begin(), merged.end(), std::greater<>());
+  else
+    std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  if (merged.size() > static_cast<std::size_t>(limit)) merged.resize(limit);
+  return merged;
+}
+
+// The list rows of `ids`, in that order, with the names a reader needs.
+std::vector<ListItem> load_list_items(soci::session& sql, const std::vector<long long>& ids) {
+  std::vector<ListItem> items;
+  if (ids.empty()) return items;
+  platform::Where w;
+  w.add_in("a.id", ids);
+  soci::details::prepare_temp_type prep =
+      (sql.prepare << "SELECT " + prefixed_columns() +
+                          ", c.name, rg.name, COALESCE(d.name, lr.name) FROM appeals a "
+                          "LEFT JOIN appeal_categories c ON c.id = a.category_id "
+                          "LEFT JOIN regions rg ON rg.id = a.region_id "
+                          "LEFT JOIN departments d ON d.id = a.lead_department_id "
+                          "LEFT JOIN regions lr ON lr.id = a.lead_region_id" +
+                          w.sql());
+  w.bind(prep);
+  soci::rowset<soci::row> rows(prep);
+  std::map<long long, ListItem> by_id;
+  for (const auto& r : rows) {
+    ListItem item;
+    item.appeal = appeal_of(r);
+    const std::size_t n = r.size();
+    item.category_name = opt_str(r, n - 3).value_or("");
+    item.region_name = opt_str(r, n - 2).value_or("");
+    item.lead_unit_name = opt_str(r, n - 1).value_or("");
+    by_id.emplace(item.appeal.id, std::move(item));
+  }
+  for (auto id : ids)
+    if (auto it = by_id.find(id); it != by_id.end()) items.push_back(std::move(it->second));
+  return items;
+}
+
+}  // namespace
+
 AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const ListFilter& f, const std::string& scope) {
   platform::Where w;
   w.add(scope);
@@ -826,15 +919,21 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
   if (!f.numbers.empty()) w.add_in("a.number", f.numbers);
   if (!f.category_ids.empty()) w.add_in("a.category_id", f.category_ids);
   if (f.finished) w.add(std::string(*f.finished ? "" : "NOT ") + "(a.state IN ('closed', 'archived', 'merged'))");
+
   // Full text, every term in the content or the reply. PostgreSQL: the trigram index on both.
-  // SQLite: FTS5 trigram tables for terms of 3+ characters (content up to the indexer's mark,
-  // then a scan of the few newer rows; the reply by trigger); shorter terms scan what the other
-  // conditions leave.
+  // SQLite, in id order: the longest term of 3+ characters drives the walk through the FTS5
+  // trigram tables (search_ids) and the others are checked per row. SQLite in another order:
+  // each term of 3+ characters collects its matches from the FTS5 tables (the content up to
+  // the indexer's mark, then a scan of the few newer rows; the reply by trigger). Shorter
+  // terms scan what the other conditions leave.
+  const bool id_order = f.sort == Sort::kNewest || f.sort == Sort::kOldest;
+  const std::string* driver = dialect == platform::Dialect::kSqlite && id_order ? driving_term(f.terms) : nullptr;
   for (const auto& term : f.terms) {
+    if (&term == driver) continue;
     const auto like = contains_pattern(term);
     if (dialect == platform::Dialect::kPostgresql) {
       w.add("(a.content || ' ' || coalesce(a.reply_text, '')) LIKE ? ESCAPE '!'", like);
-    } else if (platform::utf8_length(term) >= 3) {
+    } else if (platform::utf8_length(term) >= 3 && !driver) {
       const auto phrase = fts_phrase(term);
       w.add(
           "a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?) OR "
@@ -846,38 +945,40 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
     }
   }
 
+  // One walk yields the page and, when asked, the count up to the cap: counting stops at
+  // count_cap + 1 matches, so a list over millions of cases costs a bounded walk.
+  const long long offset = static_cast<long long>(f.page - 1) * f.size;
+  const long long page_end = offset + f.size;
   AppealPage page;
-  if (f.count) {
-    soci::details::prepare_temp_type prep = (sql.prepare << "SELECT COUNT(*) FROM appeals a" + w.sql());
-    w.bind(prep);
-    long long total = 0;
-    prep, soci::into(total);
-    soci::statement st(prep);
-    st.execute(true);
-    page.total = total;
-    if (page.total == 0) return page;
+  std::vector<long long> ids;
+  if (driver) {
+    const long long want = f.count ? std::max<long long>(page_end + 1, f.count_cap + 1) : page_end + 1;
+    auto matches = search_ids(sql, w, *driver, f.sort == Sort::kNewest, want);
+    if (f.count) {
+      page.total = std::min<long long>(static_cast<long long>(matches.size()), f.count_cap);
+      page.total_exact = static_cast<long long>(matches.size()) <= f.count_cap;
+    }
+    page.has_more = static_cast<long long>(matches.size()) > page_end;
+    if (offset < static_cast<long long>(matches.size()))
+      ids.assign(matches.begin() + offset, matches.begin() + std::min<long long>(page_end, matches.size()));
+  } else {
+    if (f.count) {
+      soci::details::prepare_temp_type prep =
+          (sql.prepare << "SELECT COUNT(*) FROM (SELECT 1 FROM appeals a" + w.sql() + " LIMIT :cap) t");
+      w.bind(prep);
+      long long cap = f.count_cap + 1, n = 0;
+      prep, soci::use(cap), soci::into(n);
+      soci::statement st(prep);
+      st.execute(true);
+      page.total = std::min(n, f.count_cap);
+      page.total_exact = n <= f.count_cap;
+    }
+    ids = select_ids(sql, "SELECT a.id FROM appeals a" + w.sql() + order_by(f.sort), w, page_end + 1);
+    page.has_more = static_cast<long long>(ids.size()) > page_end;
+    if (page.has_more) ids.pop_back();
+    ids.erase(ids.begin(), ids.begin() + std::min<long long>(offset, ids.size()));
   }
-  long long limit = f.size, offset = static_cast<long long>(f.page - 1) * f.size;
-  soci::details::prepare_temp_type prep =
-      (sql.prepare << "SELECT " + prefixed_columns() +
-                          ", c.name, rg.name, COALESCE(d.name, lr.name) FROM appeals a "
-                          "LEFT JOIN appeal_categories c ON c.id = a.category_id "
-                          "LEFT JOIN regions rg ON rg.id = a.region_id "
-                          "LEFT JOIN departments d ON d.id = a.lead_department_id "
-                          "LEFT JOIN regions lr ON lr.id = a.lead_region_id" +
-                          w.sql() + order_by(f.sort) + " LIMIT :limit OFFSET :offset");
-  w.bind(prep);
-  prep, soci::use(limit), soci::use(offset);
-  soci::rowset<soci::row> rows(prep);
-  for (const auto& r : rows) {
-    ListItem item;
-    item.appeal = appeal_of(r);
-    const std::size_t n = r.size();
-    item.category_name = opt_str(r, n - 3).value_or("");
-    item.region_name = opt_str(r, n - 2).value_or("");
-    item.lead_unit_name = opt_str(r, n - 1).value_or("");
-    page.items.push_back(std::move(item));
-  }
+  page.items = load_list_items(sql, ids);
   return page;
 }
 

@@ -104,6 +104,9 @@ std::vector<Appeal> open_in_box(soci::session& sql, std::int64_t category_id, do
 
 // ---- lists
 enum class Sort { kNewest, kOldest, kDueSoonest, kDueLatest, kNumber };
+// Lists count their matches up to this many and page through no further: past it a reader
+// narrows the filters (or exports), as with any search engine's result window.
+constexpr long long kCountCap = 10000;
 struct ListFilter {
   std::vector<std::string> terms;  // full text: every term in the content or the reply (≥ 2 chars each)
   std::optional<State> state;
@@ -125,6 +128,7 @@ struct ListFilter {
   std::vector<std::int64_t> category_ids;  // any of these categories, exactly (Open311 service_code)
   std::optional<bool> finished;            // true: closed, archived or merged; false: still open
   bool count = true;                       // false: skip the total (Open311 lists have none)
+  long long count_cap = kCountCap;         // count at most this many; more is "count_cap+"
   Sort sort = Sort::kNewest;
   int page = 1;
   int size = 20;
@@ -136,7 +140,9 @@ struct ListItem {
 };
 struct AppealPage {
   std::vector<ListItem> items;
-  std::int64_t total = 0;
+  long long total = 0;      // the matches, up to the filter's count_cap
+  bool total_exact = true;  // false: more than count_cap matched
+  bool has_more = false;    // another page follows
 };
 // `scope` is an SQL condition on alias `a` built by the service from the caller (data scope);
 // it contains no user input.

@@ -308,7 +308,14 @@ async function openCaseFromQueue(page, tab, id) {
   }
   const [list] = await Promise.all([page.waitForResponse(isQueue), page.locator(sel(`appeal-tab-${tab}`)).click()])
   assert(list.status() === 200, `the ${tab} queue answered HTTP ${list.status()}`)
-  assert(((await list.json()).items || []).some((x) => x.id === id), `case ${id} is not in the ${tab} queue`)
+  const queue = await list.json()
+  assert((queue.items || []).some((x) => x.id === id), `case ${id} is not in the ${tab} queue`)
+  // The page comes without a count (count=false); the pager's total arrives from its own request
+  // and shows the server's count, exact below its cap of 10,000.
+  assert(queue.total === undefined && typeof queue.has_more === 'boolean', `the ${tab} page was counted: ${JSON.stringify(queue)}`)
+  const counted = await pageGet(page, `/api/appeals?state=${tab}&size=1`)
+  assert(counted.total_exact === true && counted.total >= 1, `the ${tab} count is ${JSON.stringify(counted)}`)
+  await page.locator(sel('appeal-total')).getByText(`共 ${counted.total} 条`, { exact: true }).waitFor()
   const [r] = await Promise.all([page.waitForResponse(isCaseGet(id)), page.locator(sel(`appeal-link-${id}`)).click()])
   assert(r.status() === 200, `GET /api/appeals/${id} answered HTTP ${r.status()}`)
   const c = await r.json()

@@ -555,6 +555,7 @@ TEST(AppealSearch, FiltersSortAndNames) {
   body["urgency"] = "urgent";
   auto a = create(body);
   const auto id = a["id"].get<std::int64_t>();
+  for (int i = 0; i < 5; ++i) create(new_appeal());  // enough cases to sort and page, even run alone
   EXPECT_TRUE(listed(p.dispatcher, "type=complaint&channel=wechat&urgency=urgent").count(id));
   EXPECT_FALSE(listed(p.dispatcher, "type=consult&channel=wechat").count(id));
   // Category filter takes the subtree: the top-level category holds the leaf.
@@ -589,8 +590,32 @@ TEST(AppealSearch, FiltersSortAndNames) {
       EXPECT_LE(due[i - 1]["handle_due_at"].get<std::int64_t>(), due[i]["handle_due_at"].get<std::int64_t>());
     }
   }
+  // Counting: exact here (far below the cap); count=false leaves the total out, and has_more
+  // says whether a next page follows.
+  auto counted = http("GET", "/api/appeals?size=2", "", bearer(p.dispatcher)).json();
+  ASSERT_GT(counted["total"].get<long long>(), 2) << counted.dump();
+  EXPECT_TRUE(counted["total_exact"].get<bool>());
+  EXPECT_TRUE(counted["has_more"].get<bool>());
+  const auto total = counted["total"].get<long long>();
+  auto uncounted = http("GET", "/api/appeals?size=2&count=false", "", bearer(p.dispatcher)).json();
+  EXPECT_FALSE(uncounted.contains("total"));
+  EXPECT_FALSE(uncounted.contains("total_exact"));
+  EXPECT_EQ(uncounted["items"], counted["items"]);
+  auto last = http("GET", "/api/appeals?count=false&size=1&page=" + std::to_string(total), "", bearer(p.dispatcher));
+  ASSERT_EQ(last.status, 200);
+  EXPECT_EQ(last.json()["items"].size(), 1u);
+  EXPECT_FALSE(last.json()["has_more"].get<bool>());
+  EXPECT_TRUE(http("GET", "/api/appeals?count=false&size=1&page=" + std::to_string(total - 1), "", bearer(p.dispatcher))
+                  .json()["has_more"]
+                  .get<bool>());
+  // Pages go no further than the first 10,000 matches: narrower filters or an export are the way.
+  auto deep = http("GET", "/api/appeals?size=100&page=101", "", bearer(p.dispatcher));
+  ASSERT_EQ(deep.status, 400);
+  EXPECT_EQ(deep.json()["errors"][0]["field"], "page");
+  EXPECT_EQ(http("GET", "/api/appeals?size=100&page=100&count=false", "", bearer(p.dispatcher)).status, 200);
   // Bad filters → 400.
-  for (const char* bad : {"type=fax", "sort=content", "overdue=maybe", "size=101", "satisfaction=happy"})
+  for (const char* bad :
+       {"type=fax", "sort=content", "overdue=maybe", "size=101", "satisfaction=happy", "count=maybe", "page=0"})
     EXPECT_EQ(http("GET", std::string("/api/appeals?") + bad, "", bearer(p.dispatcher)).status, 400) << bad;
 }
 
@@ -829,7 +854,6 @@ TEST(AppealDispatchCatalogue, RulesSuggestionAndAutomaticDispatch) {
             404);
 }
 
-
 // ------------------------------------------------------------------- attachments
 
 // Bytes that start like the real formats (the checks read signatures, not whole files).
@@ -909,7 +933,9 @@ TEST(AppealAttachments, TheCentreAndTheUnitAttachEveryoneInScopeDownloads) {
             404);
   EXPECT_EQ(upload(p.gushao, id, "x.png", "image/png", png_bytes()).status, 404);
   EXPECT_EQ(upload(p.leader, id, "x.png", "image/png", png_bytes()).status, 403);
-  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + std::to_string(foreign.json()["id"].get<std::int64_t>()),
+  EXPECT_EQ(http("GET",
+                 "/api/appeals/" + std::to_string(id) + "/attachments/" +
+                     std::to_string(foreign.json()["id"].get<std::int64_t>()),
                  "", bearer(login("admin")))
                 .status,
             404)
@@ -926,8 +952,8 @@ TEST(AppealAttachments, ForgedTypesPathsAndSizesAreRefusedAndLeaveNothing) {
     std::string field;
   };
   const std::vector<Case> cases{
-      {"photo.jpg", "image/jpeg", png_bytes(), 400, "name"},                    // the bytes are PNG
-      {"photo.png", "image/jpeg", png_bytes(), 400, "content-type"},            // declared type lies
+      {"photo.jpg", "image/jpeg", png_bytes(), 400, "name"},          // the bytes are PNG
+      {"photo.png", "image/jpeg", png_bytes(), 400, "content-type"},  // declared type lies
       {"page.html", "text/html", "<html><script>alert(1)</script></html>", 400, "file"},
       {"image.svg", "image/svg+xml", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", 400, "file"},
       {"run.exe", "application/octet-stream", std::string("MZ\x90\x00", 4) + std::string(100, 'x'), 400, "file"},
@@ -975,16 +1001,16 @@ TEST(AppealAttachments, ACorruptedFileIsNeverServed) {
     f.seekp(2000);
     f.put('!');
   }
-  auto got = http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + up.json()["id"].dump(), "",
-                  bearer(p.agent));
+  auto got =
+      http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + up.json()["id"].dump(), "", bearer(p.agent));
   EXPECT_EQ(got.status, 500);
   EXPECT_EQ(got.body.find("\x89PNG"), std::string::npos);
   // Uploading the same bytes again repairs the store.
   ASSERT_EQ(upload(p.agent, id, "损坏测试.png", "image/png", bytes).status, 201);
-  EXPECT_EQ(http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + up.json()["id"].dump(), "",
-                 bearer(p.agent))
-                .status,
-            200);
+  EXPECT_EQ(
+      http("GET", "/api/appeals/" + std::to_string(id) + "/attachments/" + up.json()["id"].dump(), "", bearer(p.agent))
+          .status,
+      200);
 }
 
 // ------------------------------------------------------------------- catalogue
@@ -1057,8 +1083,8 @@ TEST(AppealCatalogue, TheCentreEditsCategoriesAndTimeLimitsOthersCannot) {
   EXPECT_LE(due, 4LL * 86'400'000) << "one working day (a weekend or holiday at most in between)";
 
   // Back to inheriting; the district default cannot be removed.
-  auto cleared = http("DELETE", "/api/appeals/sla?category_id=" + std::to_string(id) + "&urgency=urgent", "",
-                      bearer(admin));
+  auto cleared =
+      http("DELETE", "/api/appeals/sla?category_id=" + std::to_string(id) + "&urgency=urgent", "", bearer(admin));
   ASSERT_EQ(cleared.status, 200) << cleared.body;
   EXPECT_EQ(cleared.json()["items"][1], urgent_default);
   EXPECT_EQ(http("DELETE", "/api/appeals/sla?category_id=" + std::to_string(id) + "&urgency=urgent", "", bearer(admin))
@@ -1067,8 +1093,8 @@ TEST(AppealCatalogue, TheCentreEditsCategoriesAndTimeLimitsOthersCannot) {
   EXPECT_EQ(http("DELETE", "/api/appeals/sla?urgency=urgent", "", bearer(admin)).status, 400);
 
   // Switched off: gone from intake and from Open311, the existing case keeps it.
-  auto off = http("PUT", "/api/appeals/categories/" + std::to_string(id), json{{"active", false}}.dump(),
-                  bearer(admin));
+  auto off =
+      http("PUT", "/api/appeals/categories/" + std::to_string(id), json{{"active", false}}.dump(), bearer(admin));
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(off.json()["active"], false);
   auto again = http("POST", "/api/appeals", body.dump(), bearer(p.agent));
@@ -1077,11 +1103,12 @@ TEST(AppealCatalogue, TheCentreEditsCategoriesAndTimeLimitsOthersCannot) {
   EXPECT_EQ(http("GET", "/api/appeals/" + a["id"].dump(), "", bearer(p.agent)).json()["category_id"], id);
   // A group switched off takes its children with it; a group whose children are all off is a
   // category of its own again.
-  auto group = http("POST", "/api/appeals/categories", json{{"code", "98"}, {"name", "测试分组"}}.dump(), bearer(admin));
+  auto group =
+      http("POST", "/api/appeals/categories", json{{"code", "98"}, {"name", "测试分组"}}.dump(), bearer(admin));
   ASSERT_EQ(group.status, 201) << group.body;
-  auto child = http("POST", "/api/appeals/categories",
-                    json{{"parent_id", group.json()["id"]}, {"code", "9801"}, {"name", "测试子类"}}.dump(),
-                    bearer(admin));
+  auto child =
+      http("POST", "/api/appeals/categories",
+           json{{"parent_id", group.json()["id"]}, {"code", "9801"}, {"name", "测试子类"}}.dump(), bearer(admin));
   ASSERT_EQ(child.status, 201) << child.body;
   auto with_category = [&](const json& cid) {
     auto b = new_appeal("测试分类启停对受理的影响，请忽略。");
@@ -1090,25 +1117,25 @@ TEST(AppealCatalogue, TheCentreEditsCategoriesAndTimeLimitsOthersCannot) {
   };
   EXPECT_EQ(with_category(child.json()["id"]), 201);
   EXPECT_EQ(with_category(group.json()["id"]), 400) << "a group is not a leaf";
-  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + group.json()["id"].dump(), json{{"active", false}}.dump(),
-                 bearer(admin))
-                .status,
-            200);
+  ASSERT_EQ(
+      http("PUT", "/api/appeals/categories/" + group.json()["id"].dump(), json{{"active", false}}.dump(), bearer(admin))
+          .status,
+      200);
   EXPECT_EQ(with_category(child.json()["id"]), 400) << "its group is off";
   EXPECT_EQ(http("GET", "/api/public/appeals/meta").body.find("测试子类"), std::string::npos);
   EXPECT_EQ(http("GET", "/open311/v2/services/9801.json").status, 404);
-  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + group.json()["id"].dump(), json{{"active", true}}.dump(),
-                 bearer(admin))
-                .status,
-            200);
-  ASSERT_EQ(http("PUT", "/api/appeals/categories/" + child.json()["id"].dump(), json{{"active", false}}.dump(),
-                 bearer(admin))
-                .status,
-            200);
+  ASSERT_EQ(
+      http("PUT", "/api/appeals/categories/" + group.json()["id"].dump(), json{{"active", true}}.dump(), bearer(admin))
+          .status,
+      200);
+  ASSERT_EQ(
+      http("PUT", "/api/appeals/categories/" + child.json()["id"].dump(), json{{"active", false}}.dump(), bearer(admin))
+          .status,
+      200);
   EXPECT_EQ(with_category(group.json()["id"]), 201) << "no child in use: the group is a leaf";
 
-  auto renamed = http("PUT", "/api/appeals/categories/" + std::to_string(id), json{{"name", "电梯安全"}}.dump(),
-                      bearer(admin));
+  auto renamed =
+      http("PUT", "/api/appeals/categories/" + std::to_string(id), json{{"name", "电梯安全"}}.dump(), bearer(admin));
   EXPECT_EQ(renamed.json()["name"], "电梯安全");
   auto log = http("GET", "/api/audit/operations?entity=appeal_category", "", bearer(admin));
   EXPECT_NE(log.body.find("电梯安全"), std::string::npos);

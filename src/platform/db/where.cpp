@@ -18,6 +18,11 @@ void Where::add_values(const std::string& condition, const std::vector<Value>& v
   if (used != values.size()) throw std::logic_error("Where::add: placeholders and values differ in number");
   conditions_.push_back("(" + out + ")");
   for (const auto& v : values) values_.push_back(v);
+  added_.emplace_back(condition, values);
+}
+
+void Where::add_all(const Where& other) {
+  for (const auto& [condition, values] : other.added_) add_values(condition, values);
 }
 
 std::string Where::sql() const {

@@ -18,6 +18,7 @@
 
 #include <deque>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -36,7 +37,7 @@ class Where {
   template <typename V>
   void add_in(const std::string& column, const std::vector<V>& values) {
     if (values.empty()) {
-      conditions_.push_back("1 = 0");
+      add_values("1 = 0", {});
       return;
     }
     std::string condition = column + " IN (";
@@ -47,6 +48,8 @@ class Where {
     }
     add_values(condition + ")", vs);
   }
+  // Every condition of `other`, after this one's (placeholders renumbered).
+  void add_all(const Where& other);
   bool empty() const { return conditions_.empty(); }
   // " WHERE c1 AND c2 …", or "" when there is no condition.
   std::string sql() const;
@@ -63,7 +66,8 @@ class Where {
   void add_values(const std::string& condition, const std::vector<Value>& values);
 
   std::vector<std::string> conditions_;
-  std::deque<Value> values_;  // stable addresses for soci::use
+  std::vector<std::pair<std::string, std::vector<Value>>> added_;  // as given to add(), for add_all()
+  std::deque<Value> values_;                                       // stable addresses for soci::use
   int next_ = 0;
 };
 

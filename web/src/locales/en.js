@@ -33,6 +33,7 @@ export default {
     to: 'To',
     to_sep: 'to',
     total: '{n} in total',
+    totalMore: 'More than {n}; narrow the filters',
   },
   header: {
     language: 'Language',

@@ -33,6 +33,7 @@ export default {
     to: '结束时间',
     to_sep: '至',
     total: '共 {n} 条',
+    totalMore: '超过 {n} 条，请缩小筛选条件',
   },
   header: {
     language: '语言',
