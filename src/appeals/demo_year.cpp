@@ -595,7 +595,7 @@ DemoYearResult load_demo_year(platform::Runtime& rt, const std::string& params_f
         }
       });
       insert_appeals_bulk(tx.sql, tx.dialect, batch);
-      insert_timeline_bulk(tx.sql, timeline);
+      insert_timeline_bulk(tx.sql, tx.dialect, timeline);
       index_new_content(tx.sql, tx.dialect, static_cast<int>(batch.size()));
     });
     result.appeals += static_cast<int>(batch.size());

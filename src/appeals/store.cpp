@@ -1,6 +1,7 @@
 #include "appeals/store.h"
 
 #include "platform/auth/auth_service.h"
+#include "platform/db/pg_copy.h"
 #include "platform/db/row.h"
 #include "platform/db/tree_path.h"
 #include "platform/db/where.h"
@@ -447,8 +448,64 @@ std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id) {
   return std::nullopt;
 }
 
+namespace {
+
+// The columns a bulk load writes, in the order both loaders (SQLite INSERT, PostgreSQL COPY) use.
+constexpr const char* kBulkAppealColumns =
+    "id, number, channel, type, category_id, urgency, caller_name, caller_phone, anonymous, confidential, content, "
+    "address, lng, lat, region_id, tags, created_at, is_repeat, town_id, version, state, warning, lead_department_id, "
+    "lead_region_id, sub_region_id, dispatched_at, signed_at, replied_at, closed_at, archived_at, sign_due_at, "
+    "handle_due_at, master_id, supervise_due_at, callback_reached, callback_solved, reply_text, reply_result, "
+    "satisfaction, supervise_level, sla_pending, sign_late, handle_late, extension_pending, reopen_count, "
+    "return_count, extension_count, handle_days";
+constexpr const char* kBulkTimelineColumns =
+    "appeal_id, at, user_id, user_name, action, from_state, to_state, note, data";
+
+template <typename E>
+std::optional<std::string> code_opt(const std::optional<E>& v) {
+  if (!v) return std::nullopt;
+  return std::string(code(*v));
+}
+
+// PostgreSQL: one COPY per batch (a prepared INSERT costs a round trip per row).
+void copy_appeals(soci::session& sql, const std::vector<Appeal>& cases) {
+  platform::PgCopy c(sql, "appeals", kBulkAppealColumns);
+  for (const auto& a : cases) {
+    c.add(a.id), c.add(a.number), c.add(code(a.channel)), c.add(code(a.type)), c.add(a.category_id);
+    c.add(code(a.urgency)), c.add(a.caller_name), c.add(a.caller_phone), c.add(a.anonymous), c.add(a.confidential);
+    c.add(a.content), c.add(a.address), c.add(a.lng), c.add(a.lat), c.add(a.region_id), c.add(a.tags);
+    c.add(a.created_at), c.add(a.is_repeat), c.add(a.town_id), c.add(a.version), c.add(code(a.state));
+    c.add(code(a.warning)), c.add(a.lead_department_id), c.add(a.lead_region_id), c.add(a.sub_region_id);
+    c.add(a.dispatched_at), c.add(a.signed_at), c.add(a.replied_at), c.add(a.closed_at), c.add(a.archived_at);
+    c.add(a.sign_due_at), c.add(a.handle_due_at), c.add(a.master_id), c.add(a.supervise_due_at);
+    c.add(a.callback_reached), c.add(a.callback_solved), c.add(a.reply_text), c.add(code_opt(a.reply_result));
+    c.add(code_opt(a.satisfaction)), c.add(a.supervise_level), c.add(a.sla_pending), c.add(a.sign_late);
+    c.add(a.handle_late), c.add(a.extension_pending), c.add(a.reopen_count), c.add(a.return_count);
+    c.add(a.extension_count), c.add(a.handle_days);
+    c.end_row();
+  }
+  c.finish();
+}
+
+void copy_timeline(soci::session& sql, const std::vector<TimelineEntry>& entries) {
+  platform::PgCopy c(sql, "appeal_timeline", kBulkTimelineColumns);
+  for (const auto& e : entries) {
+    c.add(e.appeal_id), c.add(e.at), c.add(e.user_id), c.add(e.user_name), c.add(code(e.action));
+    c.add(code(e.from)), c.add(code(e.to)), c.add(e.note);
+    if (e.data.empty())
+      c.null();
+    else
+      c.add(e.data);
+    c.end_row();
+  }
+  c.finish();
+}
+
+}  // namespace
+
 void insert_appeals_bulk(soci::session& sql, platform::Dialect dialect, const std::vector<Appeal>& cases) {
   if (cases.empty()) return;
+  if (dialect == platform::Dialect::kPostgresql) return copy_appeals(sql, cases);
   // Bound once to these members, re-executed per case.
   Appeal cur;
   long long id = 0, category = 0, created = 0;
@@ -460,17 +517,12 @@ void insert_appeals_bulk(soci::session& sql, platform::Dialect dialect, const st
   m.emplace(cases.front());
   soci::statement st =
       (sql.prepare
-           << "INSERT INTO appeals (id, number, channel, type, category_id, urgency, caller_name, caller_phone, "
-              "anonymous, confidential, content, address, lng, lat, region_id, tags, created_at, is_repeat, "
-              "town_id, version, state, warning, lead_department_id, lead_region_id, sub_region_id, "
-              "dispatched_at, signed_at, replied_at, closed_at, archived_at, sign_due_at, handle_due_at, "
-              "master_id, supervise_due_at, callback_reached, callback_solved, reply_text, reply_result, "
-              "satisfaction, supervise_level, sla_pending, sign_late, handle_late, extension_pending, "
-              "reopen_count, return_count, extension_count, handle_days) VALUES (:id, :number, :channel, "
-              ":type, :category, :urgency, :cname, :cphone, :anon, :conf, :content, :address, :lng, :lat, "
-              ":region, :tags, :created, :repeat, :town, :version, :state, :warning, :ld, :lr, :sr, :dis, "
-              ":sig, :rep, :clo, :arc, :sd, :hd, :master, :svd, :cr, :cs, :rt, :rr, :sat, :svl, :slap, :sl, "
-              ":hl, :ep, :ro, :rc, :ec, :hdays)",
+           << std::string("INSERT INTO appeals (") + kBulkAppealColumns +
+                  ") VALUES (:id, :number, :channel, "
+                  ":type, :category, :urgency, :cname, :cphone, :anon, :conf, :content, :address, :lng, :lat, "
+                  ":region, :tags, :created, :repeat, :town, :version, :state, :warning, :ld, :lr, :sr, :dis, "
+                  ":sig, :rep, :clo, :arc, :sd, :hd, :master, :svd, :cr, :cs, :rt, :rr, :sat, :svl, :slap, :sl, "
+                  ":hl, :ep, :ro, :rc, :ec, :hdays)",
        soci::use(id), soci::use(number), soci::use(channel), soci::use(type), soci::use(category), soci::use(urgency),
        soci::use(cur.caller_name), soci::use(cur.caller_phone), soci::use(anonymous), soci::use(confidential),
        soci::use(cur.content), soci::use(cur.address), soci::use(lng.value, lng.ind), soci::use(lat.value, lat.ind),
@@ -520,15 +572,16 @@ void insert_appeals_bulk(soci::session& sql, platform::Dialect dialect, const st
   }
 }
 
-void insert_timeline_bulk(soci::session& sql, const std::vector<TimelineEntry>& entries) {
+void insert_timeline_bulk(soci::session& sql, platform::Dialect dialect, const std::vector<TimelineEntry>& entries) {
   if (entries.empty()) return;
+  if (dialect == platform::Dialect::kPostgresql) return copy_timeline(sql, entries);
   long long appeal = 0, at = 0;
   Nullable<long long> user;
   std::string name, action, from, to, note;
   Nullable<std::string> data;
   soci::statement st =
-      (sql.prepare << "INSERT INTO appeal_timeline (appeal_id, at, user_id, user_name, action, from_state, to_state, "
-                      "note, data) VALUES (:a, :at, :u, :n, :ac, :f, :t, :note, :data)",
+      (sql.prepare << std::string("INSERT INTO appeal_timeline (") + kBulkTimelineColumns +
+                          ") VALUES (:a, :at, :u, :n, :ac, :f, :t, :note, :data)",
        soci::use(appeal), soci::use(at), soci::use(user.value, user.ind), soci::use(name), soci::use(action),
        soci::use(from), soci::use(to), soci::use(note), soci::use(data.value, data.ind));
   for (const auto& e : entries) {

@@ -57,7 +57,7 @@ std::optional<Appeal> load_appeal(soci::session& sql, std::int64_t id);
 // one prepared statement for all rows; on SQLite their replies are indexed for full text in
 // one statement. REQUIRES: an open transaction; ids not in use, ascending.
 void insert_appeals_bulk(soci::session& sql, platform::Dialect dialect, const std::vector<Appeal>& cases);
-void insert_timeline_bulk(soci::session& sql, const std::vector<TimelineEntry>& entries);
+void insert_timeline_bulk(soci::session& sql, platform::Dialect dialect, const std::vector<TimelineEntry>& entries);
 // Raises the day's last case number to at least `last` (after a bulk load).
 void raise_number(soci::session& sql, const std::string& day, int last);
 std::int64_t max_appeal_id(soci::session& sql);
