@@ -22,24 +22,24 @@ std::optional<StatsGroup> parse_stats_group(std::string_view code) {
   return it->second;
 }
 
-Counters& Counters::operator+=(const Counters& o) {
-  received += o.received;
-  dispatched += o.dispatched;
-  direct += o.direct;
-  signed_in += o.signed_in;
-  signed_on_time += o.signed_on_time;
-  closed += o.closed;
-  closed_on_time += o.closed_on_time;
-  overdue += o.overdue;
-  callbacks += o.callbacks;
-  reached += o.reached;
-  satisfied += o.satisfied;
-  solved += o.solved;
-  replied += o.replied;
-  reopened += o.reopened;
-  repeats += o.repeats;
-  handle_days_sum += o.handle_days_sum;
-  handle_days_n += o.handle_days_n;
+Counters& Counters::add(const Counters& o, std::int64_t times) {
+  received += times * o.received;
+  dispatched += times * o.dispatched;
+  direct += times * o.direct;
+  signed_in += times * o.signed_in;
+  signed_on_time += times * o.signed_on_time;
+  closed += times * o.closed;
+  closed_on_time += times * o.closed_on_time;
+  overdue += times * o.overdue;
+  callbacks += times * o.callbacks;
+  reached += times * o.reached;
+  satisfied += times * o.satisfied;
+  solved += times * o.solved;
+  replied += times * o.replied;
+  reopened += times * o.reopened;
+  repeats += times * o.repeats;
+  handle_days_sum += times * o.handle_days_sum;
+  handle_days_n += times * o.handle_days_n;
   return *this;
 }
 

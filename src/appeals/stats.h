@@ -24,7 +24,8 @@ struct Counters {
                reopened = 0, repeats = 0;
   double handle_days_sum = 0;
   std::int64_t handle_days_n = 0;
-  Counters& operator+=(const Counters& o);
+  Counters& operator+=(const Counters& o) { return add(o, 1); }
+  Counters& add(const Counters& o, std::int64_t times);  // times -1 subtracts
 };
 
 struct Rates {

@@ -1399,7 +1399,7 @@ std::vector<KeyedCounters> count_appeals_rollup(soci::session& sql, StatsGroup g
   // `month_key`: the monthly table's key for day/week/month groups is its month, read as the
   // month's first day (the folding into months in stats.cpp does the rest).
   auto run = [&](const char* table, const char* period, long long lo, long long hi, const std::string& k,
-                 bool month_key) {
+                 bool month_key, std::int64_t sign = 1) {
     if (lo >= hi) return;
     auto w = rollup_where(sql, f, period, lo, hi);
     soci::details::prepare_temp_type prep =
@@ -1413,7 +1413,25 @@ std::vector<KeyedCounters> count_appeals_rollup(soci::session& sql, StatsGroup g
       } else {
         at.first = month_key ? first_day_of_month(get_i64(r, 0)) : get_i64(r, 0);
       }
-      sums[at] += counters_of(r, 1);
+      sums[at].add(counters_of(r, 1), sign);
+    }
+  };
+  // Days [lo, hi) from the daily table. For keys that do not depend on the day, a stretch of
+  // more than half a month is read as its whole month less the days outside it: a year that
+  // starts and ends mid-month reads at most half a month of days at either edge.
+  const bool subtract = group == StatsGroup::kUnit || group == StatsGroup::kRegion || group == StatsGroup::kCategory;
+  auto days = [&](long long lo, long long hi) {
+    while (lo < hi) {
+      const long long m = month_of_day(lo), m_first = first_day_of_month(m), m_end = first_day_of_month(m + 1);
+      const long long end = std::min(hi, m_end);
+      if (subtract && (lo - m_first) + (m_end - end) < end - lo) {
+        run("appeal_stats_monthly", "month", m, m + 1, key, false);
+        run("appeal_stats_daily", "day", m_first, lo, key, false, -1);
+        run("appeal_stats_daily", "day", end, m_end, key, false, -1);
+      } else {
+        run("appeal_stats_daily", "day", lo, end, key, false);
+      }
+      lo = end;
     }
   };
   const long long d0 = (f.from + kUtc8Ms) / kDayMs, d1 = (f.to + kUtc8Ms) / kDayMs;
@@ -1424,13 +1442,14 @@ std::vector<KeyedCounters> count_appeals_rollup(soci::session& sql, StatsGroup g
     run("appeal_stats_daily", "day", d0, d1, key, false);
   } else {
     const auto p = split_period(d0, d1);
-    run("appeal_stats_daily", "day", p.head_from, p.head_to, key, false);
+    days(p.head_from, p.head_to);
     run("appeal_stats_monthly", "month", p.month_from, p.month_to, group == StatsGroup::kMonth ? "s.month" : key,
         group == StatsGroup::kMonth);
-    run("appeal_stats_daily", "day", p.tail_from, p.tail_to, key, false);
+    days(p.tail_from, p.tail_to);
   }
   std::vector<KeyedCounters> out;
   for (auto& [at, c] : sums) {
+    if (c.received == 0) continue;  // every case counts as received: a key with none had cases outside only
     KeyedCounters k;
     k.int_key = at.first;
     k.text_key = at.second;

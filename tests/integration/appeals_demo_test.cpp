@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 namespace ecity::test {
 namespace {
@@ -226,6 +228,9 @@ TEST(AppealDemoYear, PlaysCasesThroughTheWorkflowAndStaysUsable) {
     filters.back().from = midnight("2026-06-03");
     filters.back().to = midnight("2026-06-20");
     filters.back().category_id = top_category;
+    filters.push_back(whole);  // most of a month: read as the month less its other days
+    filters.back().from = midnight("2026-06-04");
+    filters.back().to = midnight("2026-06-28");
     filters.push_back(whole);
     filters.back().from = midnight("2026-01-31");
     filters.back().to = midnight("2026-03-01");
@@ -250,6 +255,37 @@ TEST(AppealDemoYear, PlaysCasesThroughTheWorkflowAndStaysUsable) {
         EXPECT_EQ(a.total.reopened, b.total.reopened);
         EXPECT_EQ(a.total.repeats, b.total.repeats);
       }
+    {
+      // A category whose June cases all fall outside a stretch of more than half of June: the
+      // roll-up reads June less the other days, which leaves that category at zero, and such a
+      // row must not appear at all (counting the cases shows none).
+      const long long june = (midnight("2026-06-01") + 28'800'000) / 86'400'000;
+      std::map<long long, std::set<long long>> days_of;  // category → local days in June with cases
+      rt.db.read([&](soci::session& sql) {
+        long long lo = midnight("2026-06-01"), hi = midnight("2026-07-01"), category = 0, at = 0;
+        soci::statement st = (sql.prepare << "SELECT category_id, created_at FROM appeals WHERE created_at >= :lo AND "
+                                             "created_at < :hi",
+                              soci::use(lo), soci::use(hi), soci::into(category), soci::into(at));
+        st.execute();
+        while (st.fetch()) days_of[category].insert((at + 28'800'000) / 86'400'000 - june);
+      });
+      std::optional<std::pair<long long, long long>> window;  // [from, to) days of June, none of them
+      long long absent = 0;
+      for (const auto& [category, days] : days_of)
+        for (long long from = 0; from + 17 <= 30 && !window; ++from)
+          if (days.lower_bound(from) == days.upper_bound(from + 16)) window = {from, from + 17}, absent = category;
+      ASSERT_TRUE(window) << "the demo year has no such category in June";
+      appeals::StatsFilter stretch = whole;
+      stretch.category_id = absent;
+      stretch.from = midnight("2026-06-01") + window->first * 86'400'000;
+      stretch.to = midnight("2026-06-01") + window->second * 86'400'000;
+      auto scan = stretch;
+      scan.scan = true;
+      for (auto g : {appeals::StatsGroup::kCategory, appeals::StatsGroup::kUnit, appeals::StatsGroup::kRegion}) {
+        EXPECT_TRUE(service.stats(admin, g, scan).rows.empty());
+        EXPECT_TRUE(service.stats(admin, g, stretch).rows.empty()) << static_cast<int>(g);
+      }
+    }
     for (const auto& base : filters) {
       auto scan = base;
       scan.scan = true;
