@@ -597,6 +597,29 @@ TEST(Storage, GroupCommitIsolatesFailuresAndCommitsTheRest) {
   db.write([](Tx& tx) { tx.sql << "DROP TABLE group_commit_test"; });
 }
 
+// Sustained group commit: callers keep arriving while groups commit, so the leadership is
+// handed from caller to caller many times. Every write lands exactly once and nobody is left
+// waiting (a lost hand-off would hang this test).
+TEST(Storage, GroupCommitHandsLeadershipOnUnderSustainedLoad) {
+  auto& db = runtime().db;
+  db.write([](Tx& tx) { tx.sql << "CREATE TABLE IF NOT EXISTS group_commit_load (v TEXT PRIMARY KEY)"; });
+  constexpr int kThreads = 32, kEach = 60;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      for (int j = 0; j < kEach; ++j) {
+        std::string v = std::to_string(i) + "-" + std::to_string(j);
+        db.write_grouped([&](Tx& tx) { tx.sql << "INSERT INTO group_commit_load (v) VALUES (:v)", soci::use(v); });
+        ++ok;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads * kEach);
+  EXPECT_EQ(count_rows("group_commit_load"), kThreads * kEach);
+  db.write([](Tx& tx) { tx.sql << "DROP TABLE group_commit_load"; });
+}
+
 TEST(Storage, MigrationsAreIdempotentAndChecksummed) {
   EXPECT_EQ(platform::migrate(runtime().db), 0);
   auto status = platform::migration_status(runtime().db);

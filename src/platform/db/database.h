@@ -101,11 +101,13 @@ class Database {
   auto write_grouped(F&& fn) {
     using R = decltype(fn(std::declval<Tx&>()));
     if constexpr (std::is_void_v<R>) {
-      GroupItem item{[&](Tx& tx) { fn(tx); }, nullptr, false};
+      GroupItem item;
+      item.run = [&](Tx& tx) { fn(tx); };
       run_grouped(item);
     } else {
       std::optional<R> out;
-      GroupItem item{[&](Tx& tx) { out.emplace(fn(tx)); }, nullptr, false};
+      GroupItem item;
+      item.run = [&](Tx& tx) { out.emplace(fn(tx)); };
       run_grouped(item);
       return std::move(*out);
     }
@@ -146,7 +148,9 @@ class Database {
   struct GroupItem {
     std::function<void(Tx&)> run;
     std::exception_ptr error;
-    bool done = false;  // guarded by group_mu_
+    bool done = false;           // guarded by group_mu_
+    bool lead = false;           // guarded by group_mu_: handed the leadership of the next group
+    std::condition_variable cv;  // wakes this caller alone (done, or lead)
   };
   void run_grouped(GroupItem& item);
   void run_group(const std::vector<GroupItem*>& batch);
@@ -202,12 +206,13 @@ class Database {
   std::unordered_map<const soci::session*, std::size_t> index_;
   std::atomic<int> in_use_{0};
   std::atomic<std::uint64_t> errors_{0};
-  // Group commit: callers queue here; one of them at a time leads a group.
+  // Group commit: callers queue here; one of them at a time leads a group. A finished group
+  // wakes its own callers and hands the leadership to the first one queued, nobody else: with
+  // dozens of callers waiting, waking all of them at every commit cost more than the commit.
   static constexpr std::size_t kMaxGroup = 512;
   std::mutex group_mu_;
-  std::condition_variable group_cv_;
   std::vector<GroupItem*> group_queue_;  // guarded by group_mu_
-  bool group_leader_ = false;            // guarded by group_mu_
+  bool group_leader_ = false;            // guarded by group_mu_: a caller leads (or was handed the lead)
 };
 
 // Current time as UTC epoch milliseconds (the storage convention, see DESIGN.md).
