@@ -628,6 +628,9 @@ DemoYearResult load_demo_year(platform::Runtime& rt, const std::string& params_f
   });
   while (rt.db.write([](platform::Tx& tx) { return refresh_stats_rollup(tx.sql, 50'000); }) > 0) {
   }
+  // PostgreSQL plans by its statistics, which autovacuum would gather only later: a search over
+  // millions of fresh rows planned with none can pick a full scan.
+  if (rt.db.dialect() == platform::Dialect::kPostgresql) rt.db.read([](soci::session& sql) { sql << "ANALYZE"; });
   return result;
 }
 

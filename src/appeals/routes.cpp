@@ -562,7 +562,7 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
          /*waits=*/true});
   r.add({"GET", "/api/appeals", "appeals:read", true, "appeals",
          "Appeals in the caller's data scope (q, state, category_id, lead_department_id, region_id, from, to, warning, "
-         "page, size, sort, count); total counts up to 10,000 matches (total_exact false beyond); count=false skips "
+         "page, size, sort, count); total counts up to 10,000 matches, 1,000 with q (total_exact false beyond); count=false skips "
          "counting (has_more still says whether another page follows)",
          [&service](const Request& req, const Principal* who) {
            ListFilter f;
@@ -576,6 +576,7 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            f.page = page;
            f.size = size;
            f.terms = search_terms(req);
+           if (!f.terms.empty()) f.count_cap = kSearchCountCap;
            f.state = enum_query<State>(req, "state");
            f.type = enum_query<AppealType>(req, "type");
            f.channel = enum_query<Channel>(req, "channel");

@@ -107,6 +107,10 @@ enum class Sort { kNewest, kOldest, kDueSoonest, kDueLatest, kNumber };
 // Lists count their matches up to this many and page through no further: past it a reader
 // narrows the filters (or exports), as with any search engine's result window.
 constexpr long long kCountCap = 10000;
+// A full-text search counts up to this many: a common word matches a few percent of every case,
+// and counting its ten-thousandth match walks hundreds of thousands of rows (a second on
+// PostgreSQL at 10 M cases). A search is for finding cases; statistics are for counting them.
+constexpr long long kSearchCountCap = 1000;
 struct ListFilter {
   std::vector<std::string> terms;  // full text: every term in the content or the reply (≥ 2 chars each)
   std::optional<State> state;
