@@ -137,31 +137,28 @@ void Database::commit(Tx& tx) {
 void Database::run_grouped(GroupItem& item) {
   std::unique_lock lock(group_mu_);
   group_queue_.push_back(&item);
-  if (group_leader_) item.cv.wait(lock, [&] { return item.done || item.lead; });
-  if (!item.done) {
-    // This caller leads until its own item is done (a long queue may take several groups).
+  while (!item.done) {
+    if (group_leader_) {
+      item.cv.wait(lock);  // until done, or woken to lead
+      continue;
+    }
+    // Lead one group: everyone queued so far (FIFO, bounded), in one transaction.
     group_leader_ = true;
-    item.lead = false;
-    while (!item.done) {
-      std::vector<GroupItem*> batch;
-      const auto n = std::min(group_queue_.size(), kMaxGroup);
-      batch.assign(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      group_queue_.erase(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      lock.unlock();
-      run_group(batch);
-      lock.lock();
-      for (auto* b : batch) {
-        b->done = true;
-        if (b != &item) b->cv.notify_one();  // under the lock: a woken caller may return at once
-      }
+    std::vector<GroupItem*> batch;
+    const auto n = std::min(group_queue_.size(), kMaxGroup);
+    batch.assign(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    group_queue_.erase(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    run_group(batch);
+    lock.lock();
+    for (auto* b : batch) {
+      b->done = true;
+      if (b != &item) b->cv.notify_one();  // under the lock: a woken caller may return at once
     }
-    if (group_queue_.empty()) {
-      group_leader_ = false;
-    } else {
-      auto* next = group_queue_.front();
-      next->lead = true;
-      next->cv.notify_one();
-    }
+    group_leader_ = false;
+    // The next group is led by whoever comes first: a caller arriving now (already running, so
+    // no thread switch) or the first one queued, woken here in case nobody arrives.
+    if (!group_queue_.empty()) group_queue_.front()->cv.notify_one();
   }
   if (item.error) std::rethrow_exception(item.error);
 }

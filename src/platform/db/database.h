@@ -149,8 +149,7 @@ class Database {
     std::function<void(Tx&)> run;
     std::exception_ptr error;
     bool done = false;           // guarded by group_mu_
-    bool lead = false;           // guarded by group_mu_: handed the leadership of the next group
-    std::condition_variable cv;  // wakes this caller alone (done, or lead)
+    std::condition_variable cv;  // wakes this caller alone (done, or free to lead)
   };
   void run_grouped(GroupItem& item);
   void run_group(const std::vector<GroupItem*>& batch);
@@ -207,12 +206,12 @@ class Database {
   std::atomic<int> in_use_{0};
   std::atomic<std::uint64_t> errors_{0};
   // Group commit: callers queue here; one of them at a time leads a group. A finished group
-  // wakes its own callers and hands the leadership to the first one queued, nobody else: with
+  // wakes its own callers and the first one queued, nobody else: with
   // dozens of callers waiting, waking all of them at every commit cost more than the commit.
   static constexpr std::size_t kMaxGroup = 512;
   std::mutex group_mu_;
   std::vector<GroupItem*> group_queue_;  // guarded by group_mu_
-  bool group_leader_ = false;            // guarded by group_mu_: a caller leads (or was handed the lead)
+  bool group_leader_ = false;            // guarded by group_mu_
 };
 
 // Current time as UTC epoch milliseconds (the storage convention, see DESIGN.md).
