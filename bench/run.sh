@@ -6,6 +6,7 @@
 #   3. An authenticated, data-scoped list of 50 users on SQLite.
 #   4. /healthz p99 while 20 clients sign in continuously (argon2id).
 #   5. Idle resident memory and time from start to a ready /readyz on an empty database.
+#   6. Appeal intake over HTTP against the sqlite3 C API (bench/intake.sh, ROUNDS=2).
 # Traffic goes to 127.0.0.1 only; every load is bounded in time. DURATION=seconds per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,21 +61,6 @@ LUA
 u=$(wrk -t2 -c50 -d"${DURATION}s" -s "$work/auth.lua" "http://127.0.0.1:$port/api/users?size=50" | rps)
 echo "users list (50 per page, authenticated, data-scoped, SQLite): $u req/s (target >= 10000)"
 
-# Appeal intake over HTTP (group commit, synchronous=FULL), then the same rows inserted one
-# transaction each with the sqlite3 C API on a copy of the same database.
-cat_id=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/appeals/categories" |
-  python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["items"] if c["name"]=="路灯不亮"][0])')
-cat > "$work/intake.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-wrk.body = '{"channel":"phone","type":"help","category_id":$cat_id,"urgency":"normal","caller_name":"张先生","caller_phone":"13806321234","content":"峄城区坛山街道青檀路路灯连续三晚不亮，夜间出行不便，请尽快维修。","address":"坛山街道青檀路 88 号附近"}'
-LUA
-a=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/intake.lua" "http://127.0.0.1:$port/api/appeals" | rps)
-cp "$work/bench.db" "$work/baseline.db"
-b=$(build/release/bench/appeal_insert_baseline "$work/baseline.db" "$DURATION" "$cat_id" | awk '{print $2}')
-echo "appeal intake over HTTP (64 connections, synchronous=FULL): $a appeals/s (target >= 5000); sqlite3 C API one transaction each: $b appeals/s; ratio $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", a/b}') (target >= 3)"
-
 # Logins (20 clients) and, at the same time, /healthz latency.
 cat > "$work/login.lua" <<'LUA'
 wrk.method = "POST"
@@ -99,3 +85,7 @@ ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 sleep 2
 rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$sp/status")
 echo "start to ready /readyz on an empty database (includes migrating it): ${ready_ms} ms (target < 500); idle RSS ${rss} MB (target < 60)"
+
+# Appeal intake over HTTP (group commit, synchronous=FULL) against the same rows inserted one
+# transaction each with the sqlite3 C API, alternated on fresh databases.
+ROUNDS=${ROUNDS:-2} DURATION=$DURATION bench/intake.sh | tail -n +2

@@ -62,8 +62,8 @@ int serve(const Options& o, std::optional<int> port) {
   rt.register_routes();
   rt.bus.start();
   HttpServer server(
-      config.server, [&rt](Request& req) { return rt.handle(req); },
-      [&rt](const Request& req) { return rt.router.waits(req.method, req.path); },
+      config.server, HttpServer::AsyncHandle([&rt](Request& req, const Reply& reply) { rt.handle(req, reply); }),
+      [&rt](const Request& req) { return rt.run_on(req); },
       [&rt](std::string_view method, std::string_view path) { return rt.router.body_limit(method, path); });
   rt.open_connections = [&server] { return server.connections(); };
   rt.in_flight = [&server] { return server.in_flight(); };

@@ -553,13 +553,20 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
            for (const auto& c : service.categories()) items.push_back(category_json(c));
            return Response::json(200, {{"items", items}});
          }});
-  r.add({"POST", "/api/appeals", "appeals:intake", true, "appeals", "Register an appeal (受理)",
-         [&service](const Request& req, const Principal* who) {
-           auto in = parse_new(req.json_object());
-           auto a = service.create(*who, platform::actor_of(req, who), in);
-           return Response::json(201, appeal_json(a, *who));
-         },
-         /*waits=*/true});
+  // Intake answers when its group commit is done, without holding a thread meanwhile.
+  platform::Route intake{"POST", "/api/appeals", "appeals:intake", true, "appeals", "Register an appeal (受理)"};
+  intake.async = [&service](const Request& req, std::shared_ptr<const Principal> who, platform::Reply reply) {
+    auto in = parse_new(req.json_object());
+    auto actor = platform::actor_of(req, who.get());
+    service.create_async(who, actor, in, [who, reply](std::exception_ptr error, const Appeal& a) {
+      if (error) {
+        reply([error]() -> Response { std::rethrow_exception(error); });
+        return;
+      }
+      reply([who, a] { return Response::json(201, appeal_json(a, *who)); });
+    });
+  };
+  r.add(std::move(intake));
   r.add({"GET", "/api/appeals", "appeals:read", true, "appeals",
          "Appeals in the caller's data scope (q, state, category_id, lead_department_id, region_id, from, to, warning, "
          "page, size, sort, count); total counts up to 10,000 matches, 1,000 with q (total_exact false beyond); count=false skips "

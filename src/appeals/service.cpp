@@ -53,8 +53,16 @@ std::optional<std::int64_t> user_of(const Principal& who) {
 // 查询码: 8 characters from an alphabet without look-alikes (0/O, 1/I/L), about 40 bits.
 std::string new_query_code() {
   static constexpr char kAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-  std::string out(8, ' ');
-  for (auto& c : out) c = kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+  constexpr unsigned kSize = sizeof kAlphabet - 1;     // 31
+  constexpr unsigned kUnbiased = 256 / kSize * kSize;  // bytes below 248 map evenly
+  std::string out;
+  // One system call for the whole code (randombytes_uniform per character made eight).
+  unsigned char rnd[16];
+  while (out.size() < 8) {
+    randombytes_buf(rnd, sizeof rnd);
+    for (unsigned char b : rnd)
+      if (b < kUnbiased && out.size() < 8) out.push_back(kAlphabet[b % kSize]);
+  }
   return out;
 }
 
@@ -233,10 +241,11 @@ void AppealService::set_due_dates(soci::session& sql, Appeal& a, std::int64_t fr
 
 // ------------------------------------------------------------------- intake
 
-Appeal AppealService::create(const Principal& who, const platform::Actor& actor, const NewAppeal& in,
-                             const std::function<void(Tx&, const Appeal&)>& also) {
-  if (!who.can("appeals:intake")) throw Error::forbidden("无权受理诉求", "you may not register appeals");
-  Appeal a;
+AppealService::Intake AppealService::prepare_intake(std::shared_ptr<const Principal> who, const platform::Actor& actor,
+                                                    const NewAppeal& in, std::function<void(Tx&, const Appeal&)> also) {
+  if (!who->can("appeals:intake")) throw Error::forbidden("无权受理诉求", "you may not register appeals");
+  auto draft = std::make_shared<Appeal>();
+  Appeal& a = *draft;
   a.channel = in.channel;
   a.type = in.type;
   a.category_id = in.category_id;
@@ -251,7 +260,7 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
   a.lat = in.lat;
   for (const auto& t : in.tags) a.tags += (a.tags.empty() ? "" : ",") + t;
   a.state = State::kRegistered;
-  a.created_by = user_of(who);
+  a.created_by = user_of(*who);
   a.query_code = new_query_code();
   if (in.region_id) {
     a.region_id = in.region_id;
@@ -263,13 +272,17 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
         break;
       }
   }
-  const auto snap = snapshot();
+  auto snap = snapshot();
   auto category = snap->categories.find(a.category_id);
   if (category == snap->categories.end() || !category->second.active)
     throw field_error("category_id", "诉求分类不存在或已停用", "no such active category");
   if (!category->second.leaf) throw field_error("category_id", "请选择最末一级分类", "choose a leaf category");
-  // Intake is the hot write path: concurrent registrations share one commit (group commit).
-  return rt_.db.write_grouped([&](Tx& tx) {
+  const bool auto_dispatch = category->second.auto_dispatch;
+  // The group may run this twice (see Database::write_grouped): every run starts from the draft.
+  auto run = [this, draft, base = a, who = std::move(who), actor, snap = std::move(snap), auto_dispatch,
+              also = std::move(also)](Tx& tx) {
+    Appeal& a = *draft;
+    a = base;
     if (a.region_id) {
       const auto place = region_town(rt_.db, tx.sql, *a.region_id);
       if (!place.exists) throw field_error("region_id", "区域不存在", "no such region");
@@ -282,26 +295,42 @@ Appeal AppealService::create(const Principal& who, const platform::Actor& actor,
     a.number = next_number(rt_.db, tx.sql, snap->settings.number_prefix, local_day(a.created_at));
     a.id = insert_appeal(rt_.db, tx.sql, a);
     append_timeline(rt_.db, tx.sql,
-                    {0, a.id, a.created_at, user_of(who), who.name, Action::kRegister, State::kRegistered,
+                    {0, a.id, a.created_at, user_of(*who), who->name, Action::kRegister, State::kRegistered,
                      State::kRegistered, "", ""});
     if (also) also(tx, a);
     platform::audit_operation(tx, actor, "appeal", std::to_string(a.id), "create", nullptr, state_json(a));
     rt_.bus.publish(tx, "appeals.case.created",
                     {{"id", a.id}, {"number", a.number}, {"category_id", a.category_id}, {"urgency", code(a.urgency)}});
     // Categories with automatic dispatch go straight to the unit the catalogue names.
-    if (category->second.auto_dispatch) {
+    if (auto_dispatch) {
       if (auto rule = rule_for(*snap, a.category_id, a.town_id)) {
-        ActionInput in;
-        in.action = Action::kDispatch;
-        in.lead_department_id = rule->lead_department_id;
-        in.lead_region_id = rule->lead_region_id;
-        in.co_department_ids = rule->co_department_ids;
-        in.note = "按派单目录自动派单";
-        perform(tx, who, actor, a, in, "系统自动派单");
+        ActionInput step;
+        step.action = Action::kDispatch;
+        step.lead_department_id = rule->lead_department_id;
+        step.lead_region_id = rule->lead_region_id;
+        step.co_department_ids = rule->co_department_ids;
+        step.note = "按派单目录自动派单";
+        perform(tx, *who, actor, a, step, "系统自动派单");
       }
     }
-    return a;
-  });
+  };
+  return {std::move(draft), std::move(run)};
+}
+
+Appeal AppealService::create(const Principal& who, const platform::Actor& actor, const NewAppeal& in,
+                             const std::function<void(Tx&, const Appeal&)>& also) {
+  // The caller's principal outlives this call: shared without an owner.
+  auto job = prepare_intake(std::shared_ptr<const Principal>(std::shared_ptr<void>(), &who), actor, in, also);
+  // Intake is the hot write path: concurrent registrations share one commit (group commit).
+  rt_.db.write_grouped(job.run);
+  return std::move(*job.appeal);
+}
+
+void AppealService::create_async(std::shared_ptr<const Principal> who, const platform::Actor& actor,
+                                 const NewAppeal& in, std::function<void(std::exception_ptr, const Appeal&)> done) {
+  auto job = prepare_intake(std::move(who), actor, in, nullptr);
+  rt_.db.submit_grouped(std::move(job.run), [appeal = std::move(job.appeal),
+                                             done = std::move(done)](std::exception_ptr e) { done(e, *appeal); });
 }
 
 std::optional<DispatchRule> AppealService::rule_for(const Snapshot& snap, std::int64_t category_id,

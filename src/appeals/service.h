@@ -110,6 +110,12 @@ class AppealService {
   // hashed). `also` runs in the same transaction after the insert (Open311 keeps its row).
   Appeal create(const platform::Principal& who, const platform::Actor& actor, const NewAppeal& in,
                 const std::function<void(platform::Tx&, const Appeal&)>& also = {});
+  // The same without blocking the calling thread (POST /api/appeals): validates now (throws
+  // Error as create() does), then returns; `done` runs on the database's commit thread once the
+  // case's group has committed (nullptr, the registered case) or failed (the error). `done`
+  // must only hand the result on (see Database::submit_grouped).
+  void create_async(std::shared_ptr<const platform::Principal> who, const platform::Actor& actor, const NewAppeal& in,
+                    std::function<void(std::exception_ptr, const Appeal&)> done);
   CaseView get(const platform::Principal& who, std::int64_t id);
   // Attaches a file to a case (attachments.cpp): by the centre or a unit holding the case,
   // before it is archived; at most kMaxAttachments per case. The type is sniffed from the
@@ -178,6 +184,14 @@ class AppealService {
   void apply(soci::session& sql, const platform::Principal& who, Appeal& a, const ActionInput& in, std::int64_t now,
              std::string& note);
   void set_due_dates(soci::session& sql, Appeal& a, std::int64_t from);
+  // A registration checked and ready to commit: `run` writes it in the group's transaction and
+  // fills in `appeal` (id, number, due dates …).
+  struct Intake {
+    std::shared_ptr<Appeal> appeal;
+    std::function<void(platform::Tx&)> run;
+  };
+  Intake prepare_intake(std::shared_ptr<const platform::Principal> who, const platform::Actor& actor,
+                        const NewAppeal& in, std::function<void(platform::Tx&, const Appeal&)> also);
   bool visible(soci::session& sql, const platform::Principal& who, std::int64_t id);
 
   // What intake checks on every registration, kept in memory (the catalogue changes rarely).

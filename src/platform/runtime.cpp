@@ -92,36 +92,60 @@ void Runtime::register_routes() {
   for (const auto& m : modules_) m->register_routes(*this);
 }
 
-Response Runtime::handle(Request& req) {
-  auto start = std::chrono::steady_clock::now();
-  std::string pattern;
-  Response resp;
-  bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/api" || router.knows(req.path);
-  std::optional<Response> file;
+namespace {
+
+// The bearer token of `req`, or empty.
+std::string_view bearer_of(const Request& req) {
+  auto h = req.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (h.size() <= kBearer.size() || h.substr(0, kBearer.size()) != kBearer) return {};
+  return h.substr(kBearer.size());
+}
+
+}  // namespace
+
+HttpServer::RunOn Runtime::run_on(const Request& req) {
+  if (router.is_async(req.method, req.path)) {
+    const auto token = bearer_of(req);
+    if (token.empty() || auth.answers_from_memory(std::string(token))) return HttpServer::RunOn::kIoThread;
+  }
+  return router.waits(req.method, req.path) ? HttpServer::RunOn::kWaitingWorkers : HttpServer::RunOn::kWorkers;
+}
+
+void Runtime::handle(Request& req, const Reply& reply) {
+  const auto start = std::chrono::steady_clock::now();
+  // Adds what every answer carries and records it, on the thread that builds the response.
+  auto finish = [this, start, &req](Response resp, const std::string& pattern) {
+    if (req.path.rfind("/api/", 0) == 0) resp.headers.emplace_back("Cache-Control", "no-store");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics.observe(pattern, req.method, resp.status, seconds);
+    return resp;
+  };
+  const bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/api" || router.knows(req.path);
   if (!api) {
+    std::optional<Response> file;
     try {
       file = static_files.serve(req);
     } catch (const std::exception& e) {
       spdlog::error("event=static_failed error=\"{}\"", e.what());
     }
+    if (file) {
+      reply([resp = finish(std::move(*file), "static")]() mutable { return std::move(resp); });
+      return;
+    }
   }
-  if (file) {
-    resp = std::move(*file);
-    pattern = "static";
-  } else {
-    resp = router.dispatch(
-        req, [this](const Request& r) {
-          auto h = r.header("authorization");
-          constexpr std::string_view kBearer = "Bearer ";
-          if (h.size() <= kBearer.size() || h.substr(0, kBearer.size()) != kBearer) throw Error::unauthorized();
-          return auth.authenticate(std::string(h.substr(kBearer.size())));
-        },
-        pattern);
-  }
-  if (req.path.rfind("/api/", 0) == 0) resp.headers.emplace_back("Cache-Control", "no-store");
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics.observe(pattern, req.method, resp.status, seconds);
-  return resp;
+  auto pattern = std::make_shared<std::string>();
+  router.dispatch(
+      req,
+      [this](const Request& r) {
+        const auto token = bearer_of(r);
+        if (token.empty()) throw Error::unauthorized();
+        return auth.authenticate(std::string(token));
+      },
+      *pattern,
+      [reply, finish, pattern](std::function<Response()> make) {
+        reply([finish, pattern, make = std::move(make)] { return finish(make(), *pattern); });
+      });
 }
 
 Actor actor_of(const Request& req, const Principal* who) {

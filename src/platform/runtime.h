@@ -15,6 +15,7 @@
 #include "platform/files/file_store.h"
 #include "platform/http/metrics.h"
 #include "platform/http/router.h"
+#include "platform/http/server.h"
 #include "platform/http/static_files.h"
 #include "platform/module.h"
 #include "platform/org/org_service.h"
@@ -46,8 +47,13 @@ class Runtime {
   void prepare();
   // Routes of every platform subsystem, then of every module. Called once.
   void register_routes();
-  // Static files, then the router; records metrics. Never throws.
-  Response handle(Request& req);
+  // Static files, then the router; records metrics. Answers through `reply`, exactly once,
+  // now or later (asynchronous routes); `req` must outlive the reply. Never throws.
+  void handle(Request& req, const Reply& reply);
+  // Where the server should run handle() for `req` (HttpServer::Placement): on the I/O thread
+  // for an asynchronous route whose bearer token the session cache answers without the
+  // database; on the waiting workers for a route that waits; else on the workers.
+  HttpServer::RunOn run_on(const Request& req);
 
   // The calendar with local adjustments applied; swapped on change.
   std::shared_ptr<const Calendar> calendar() const;

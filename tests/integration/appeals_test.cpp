@@ -195,6 +195,10 @@ TEST(Appeals, IntakeValidation) {
   b = base;
   b["category_id"] = id_where("/api/appeals/categories", "name", "城乡建设");
   bad(b, "category_id");
+  // Found wrong only inside the group commit (on the commit thread): answered all the same.
+  b = base;
+  b["region_id"] = 999999;
+  bad(b, "region_id");
   b = base;
   b["unknown"] = 1;
   bad(b, "unknown");
@@ -209,8 +213,11 @@ TEST(Appeals, IntakeValidation) {
   b["content"] = "<script>alert('x')</script> 路灯不亮";
   auto ok = create(b);
   EXPECT_EQ(ok["content"], "<script>alert('x')</script> 路灯不亮");
-  // Only intake may register.
+  // Only intake may register; an unknown, malformed or missing token is refused before any work.
   EXPECT_EQ(http("POST", "/api/appeals", base.dump(), bearer(people().housing)).status, 403);
+  EXPECT_EQ(http("POST", "/api/appeals", base.dump(), bearer(std::string(43, 'A'))).status, 401);
+  EXPECT_EQ(http("POST", "/api/appeals", base.dump(), bearer("not a token")).status, 401);
+  EXPECT_EQ(http("POST", "/api/appeals", base.dump()).status, 401);
 }
 
 TEST(Appeals, LifecycleFromIntakeToArchive) {

@@ -80,8 +80,8 @@ class Environment : public ::testing::Environment {
     g_world->rt->bus.start();
     c.server.wait_workers = 8;
     g_world->server = std::make_unique<HttpServer>(
-        c.server, [](Request& r) { return g_world->rt->handle(r); },
-        [](const Request& r) { return g_world->rt->router.waits(r.method, r.path); },
+        c.server, HttpServer::AsyncHandle([](Request& r, const Reply& reply) { g_world->rt->handle(r, reply); }),
+        [](const Request& r) { return g_world->rt->run_on(r); },
         [](std::string_view method, std::string_view path) { return g_world->rt->router.body_limit(method, path); });
     g_world->server->start();
   }

@@ -597,9 +597,9 @@ TEST(Storage, GroupCommitIsolatesFailuresAndCommitsTheRest) {
   db.write([](Tx& tx) { tx.sql << "DROP TABLE group_commit_test"; });
 }
 
-// Sustained group commit: callers keep arriving while groups commit, so the leadership is
-// handed from caller to caller many times. Every write lands exactly once and nobody is left
-// waiting (a lost hand-off would hang this test).
+// Sustained group commit: callers keep arriving while groups commit, so the commit thread
+// sleeps and wakes many times. Every write lands exactly once and nobody is left waiting (a
+// lost wake-up would hang this test).
 TEST(Storage, GroupCommitHandsLeadershipOnUnderSustainedLoad) {
   auto& db = runtime().db;
   db.write([](Tx& tx) { tx.sql << "CREATE TABLE IF NOT EXISTS group_commit_load (v TEXT PRIMARY KEY)"; });
@@ -618,6 +618,56 @@ TEST(Storage, GroupCommitHandsLeadershipOnUnderSustainedLoad) {
   EXPECT_EQ(ok.load(), kThreads * kEach);
   EXPECT_EQ(count_rows("group_commit_load"), kThreads * kEach);
   db.write([](Tx& tx) { tx.sql << "DROP TABLE group_commit_load"; });
+}
+
+// The asynchronous form: submit_grouped returns at once; `done` reports each caller's own
+// outcome after its group; a database being closed first answers everyone still queued; a
+// `done` that throws does not stop the commit thread.
+TEST(Storage, AsynchronousGroupCommitAnswersEveryCallerOnceEvenWhenClosing) {
+  runtime().db.write([](Tx& tx) { tx.sql << "CREATE TABLE IF NOT EXISTS group_commit_async (v TEXT PRIMARY KEY)"; });
+  constexpr int kCallers = 300;
+  std::vector<int> answers(kCallers, 0);  // each written by the commit thread only
+  std::vector<std::string> errors(kCallers);
+  {
+    platform::Database db(runtime().config.database);  // a second pool on the same database
+    for (int i = 0; i < kCallers; ++i)
+      db.submit_grouped(
+          [i](Tx& tx) {
+            std::string v = "async-" + std::to_string(i);
+            tx.sql << "INSERT INTO group_commit_async (v) VALUES (:v)", soci::use(v);
+            if (i % 13 == 6) throw Error::invalid("test", "测试失败", "test failure");
+          },
+          [&answers, &errors, i](std::exception_ptr e) {
+            ++answers[static_cast<std::size_t>(i)];
+            if (!e) return;
+            try {
+              std::rethrow_exception(e);
+            } catch (const Error& err) {
+              errors[static_cast<std::size_t>(i)] = err.slug();
+            }
+          });
+    db.submit_grouped([](Tx&) {}, [](std::exception_ptr) { throw std::runtime_error("a careless callback"); });
+    db.write_grouped([](Tx& tx) { tx.sql << "INSERT INTO group_commit_async (v) VALUES ('after-throw')"; });
+    for (int i = 0; i < 50; ++i)  // still queued when the pool closes
+      db.submit_grouped(
+          [i](Tx& tx) {
+            std::string v = "closing-" + std::to_string(i);
+            tx.sql << "INSERT INTO group_commit_async (v) VALUES (:v)", soci::use(v);
+          },
+          [](std::exception_ptr e) { EXPECT_FALSE(e); });
+  }
+  int failed = 0;
+  for (int i = 0; i < kCallers; ++i) {
+    EXPECT_EQ(answers[static_cast<std::size_t>(i)], 1) << i;
+    const bool fails = i % 13 == 6;
+    failed += fails ? 1 : 0;
+    EXPECT_EQ(errors[static_cast<std::size_t>(i)], fails ? "test" : "") << i;
+    EXPECT_EQ(count_where("group_commit_async", "v = 'async-" + std::to_string(i) + "'"), fails ? 0 : 1) << i;
+  }
+  EXPECT_EQ(count_where("group_commit_async", "v = 'after-throw'"), 1);
+  EXPECT_EQ(count_where("group_commit_async", "v LIKE 'closing-%'"), 50);
+  EXPECT_EQ(count_rows("group_commit_async"), kCallers - failed + 1 + 50);
+  runtime().db.write([](Tx& tx) { tx.sql << "DROP TABLE group_commit_async"; });
 }
 
 TEST(Storage, MigrationsAreIdempotentAndChecksummed) {

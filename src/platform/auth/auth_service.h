@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -42,7 +43,11 @@ class AuthService {
                     const std::string& user_agent);
   // Resolves a bearer token. Throws Error (unauthorized) for a missing, malformed, unknown,
   // expired, idle or revoked session, or a user who is disabled or locked.
-  Principal authenticate(const std::string& token);
+  std::shared_ptr<const Principal> authenticate(const std::string& token);
+  // True if authenticate(token), called now, would answer from memory without touching the
+  // database (a session seen within the last minute, or a token refused on its face). Cheap
+  // and non-blocking: an I/O thread may ask.
+  bool answers_from_memory(const std::string& token);
   // Ends the caller's own session. Not an error if it has already ended.
   void logout(const Principal& who, const Actor& actor);
   // Every live session (requires session:admin, checked by the route).
@@ -68,7 +73,7 @@ class AuthService {
 
  private:
   struct Cached {
-    Principal principal;
+    std::shared_ptr<const Principal> principal;  // shared with the requests using it
     std::int64_t expires_at = 0;
     std::int64_t last_seen = 0;
     std::int64_t persisted_at = 0;

@@ -17,7 +17,7 @@ struct ServerConfig {
   // Worker threads run handlers (database, argon2id). More workers admit more concurrent
   // password hashes, each costing auth.argon2_mem_kib of memory.
   int workers = 4;
-  // Workers for handlers that mostly wait on a shared commit (appeal intake): many wait
+  // Workers for handlers that mostly wait on a shared commit (the citizens' and Open311 intake): many wait
   // together so that one fsync serves them all, without adding CPU-bound threads.
   int wait_workers = 48;
   std::string web_root = "web/dist";

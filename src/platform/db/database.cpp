@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iterator>
+
+#include <pthread.h>
 #include <mutex>
 
 namespace ecity::platform {
@@ -23,13 +26,19 @@ Dialect dialect_of(const std::string& url) {
 // Each pooled SQLite connection, and every statement prepared on it, is used by one thread
 // at a time (the pool leases it), so SQLite's serialized mode, which takes a mutex on every
 // API call, buys nothing; nor do its memory statistics, a global mutex on every allocation.
-// Both must be set before SQLite initialises: if something opened a database first, the
+// A statement inside a transaction keeps the pages it changes in a statement journal (so that
+// it can fail alone); past 64 KiB SQLite spills that journal to a temporary file, and from then
+// until the transaction ends every changed page costs two write system calls. A group commit
+// of a few dozen registrations crossed that line (a fifth of intake's CPU went to those
+// writes), so statement journals stay in memory up to 8 MiB.
+// All must be set before SQLite initialises: if something opened a database first, the
 // defaults stay, which is only slower.
 void configure_sqlite_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK ||
-        sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK ||
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 8 << 20) != SQLITE_OK)
       spdlog::debug("SQLite was initialised before ecity configured it; keeping its defaults");
   });
 }
@@ -83,6 +92,12 @@ Database::Database(const DatabaseConfig& config)
 }
 
 Database::~Database() {
+  {
+    std::lock_guard lock(group_mu_);
+    stopping_ = true;
+    group_cv_.notify_one();
+  }
+  if (committer_.joinable()) committer_.join();
   // Cached statements must go before the sessions they were prepared on.
   caches_.clear();
 }
@@ -134,36 +149,67 @@ void Database::commit(Tx& tx) {
   }
 }
 
-void Database::run_grouped(GroupItem& item) {
+void Database::Waiter::finish(std::exception_ptr e) {
+  std::lock_guard lock(mu_);
+  error_ = std::move(e);
+  done_ = true;
+  cv_.notify_one();  // under the lock: the waiter may return and destroy *this at once
+}
+
+void Database::Waiter::wait() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [this] { return done_; });
+  if (error_) std::rethrow_exception(error_);
+}
+
+void Database::submit_grouped(std::function<void(Tx&)> run, std::function<void(std::exception_ptr)> done) {
   std::unique_lock lock(group_mu_);
-  group_queue_.push_back(&item);
-  while (!item.done) {
-    if (group_leader_) {
-      item.cv.wait(lock);  // until done, or woken to lead
-      continue;
+  if (stopping_) {
+    lock.unlock();
+    done(std::make_exception_ptr(Error::unavailable("服务正在停止", "the database is closing")));
+    return;
+  }
+  if (!committer_.joinable())
+    committer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ecity-commit");  // for top -H and perf
+      commit_loop();
+    });
+  group_queue_.push_back({std::move(run), std::move(done), nullptr});
+  if (committer_idle_) {
+    committer_idle_ = false;
+    group_cv_.notify_one();
+  }
+}
+
+void Database::commit_loop() {
+  std::vector<GroupItem> batch;
+  std::unique_lock lock(group_mu_);
+  for (;;) {
+    while (group_queue_.empty() && !stopping_) {
+      committer_idle_ = true;
+      group_cv_.wait(lock);
     }
-    // Lead one group: everyone queued so far (FIFO, bounded), in one transaction.
-    group_leader_ = true;
-    std::vector<GroupItem*> batch;
+    committer_idle_ = false;
+    if (group_queue_.empty()) return;  // stopping, and everyone queued has been answered
+    // One group: everyone queued so far (FIFO, bounded), in one transaction.
     const auto n = std::min(group_queue_.size(), kMaxGroup);
-    batch.assign(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    std::move(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
     group_queue_.erase(group_queue_.begin(), group_queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     run_group(batch);
-    lock.lock();
-    for (auto* b : batch) {
-      b->done = true;
-      if (b != &item) b->cv.notify_one();  // under the lock: a woken caller may return at once
+    for (auto& item : batch) {
+      try {
+        item.done(item.error);
+      } catch (const std::exception& e) {
+        spdlog::error("event=group_done_failed error=\"{}\"", e.what());
+      }
     }
-    group_leader_ = false;
-    // The next group is led by whoever comes first: a caller arriving now (already running, so
-    // no thread switch) or the first one queued, woken here in case nobody arrives.
-    if (!group_queue_.empty()) group_queue_.front()->cv.notify_one();
+    batch.clear();
+    lock.lock();
   }
-  if (item.error) std::rethrow_exception(item.error);
 }
 
-void Database::run_group(const std::vector<GroupItem*>& batch) {
+void Database::run_group(std::vector<GroupItem>& batch) {
   // Optimistic first: callers rarely fail, so the group runs without savepoints (two
   // statements per caller saved). If one throws, the whole transaction is rolled back and the
   // group runs again with a savepoint per caller, so that only the failing one loses its work.
@@ -174,9 +220,9 @@ void Database::run_group(const std::vector<GroupItem*>& batch) {
     bool clean = true;
     if (batch.size() > 1) {
       begin(tx.sql);
-      for (auto* item : batch) {
+      for (auto& item : batch) {
         try {
-          item->run(tx);
+          item.run(tx);
         } catch (...) {
           clean = false;
           break;
@@ -194,25 +240,25 @@ void Database::run_group(const std::vector<GroupItem*>& batch) {
     shared = std::current_exception();
   }
   if (shared)
-    for (auto* item : batch)
-      if (!item->error) item->error = shared;
+    for (auto& item : batch)
+      if (!item.error) item.error = shared;
 }
 
-void Database::run_isolated(Tx& tx, const std::vector<GroupItem*>& batch) {
+void Database::run_isolated(Tx& tx, std::vector<GroupItem>& batch) {
   begin(tx.sql);
   const bool alone = batch.size() == 1;
-  for (auto* item : batch) {
+  for (auto& item : batch) {
     const auto hooks = tx.after_commit_.size();
     try {
       if (!alone) tx.sql << "SAVEPOINT ecity_group";
-      item->run(tx);
+      item.run(tx);
       if (!alone) tx.sql << "RELEASE SAVEPOINT ecity_group";
     } catch (...) {
-      item->error = std::current_exception();
+      item.error = std::current_exception();
       try {
-        std::rethrow_exception(item->error);
+        std::rethrow_exception(item.error);
       } catch (const soci::soci_error& e) {
-        item->error = std::make_exception_ptr(map_error(e));
+        item.error = std::make_exception_ptr(map_error(e));
       } catch (...) {
       }
       tx.after_commit_.resize(hooks);

@@ -20,7 +20,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <type_traits>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 namespace ecity::platform {
@@ -91,27 +94,40 @@ class Database {
   }
 
   // Like write(), but concurrent callers share one transaction and one commit (group
-  // commit). A caller that throws is rolled back alone and gets its own error, while the
-  // others commit together: the group then runs again with a savepoint per caller, so `fn` may
-  // run twice and must have no effect outside `tx` (use tx.after_commit for those). With synchronous=FULL one fsync
-  // then serves every request that arrived while the previous commit was on disk. For small,
-  // independent, high-rate writes (appeal intake). after_commit hooks of a rolled-back caller
-  // are dropped. If the shared COMMIT itself fails, every caller of that group gets the error.
+  // commit), run by the database's commit thread. A caller that throws is rolled back alone
+  // and gets its own error, while the others commit together: the group then runs again with
+  // a savepoint per caller, so `fn` may run twice and must have no effect outside `tx` (use
+  // tx.after_commit for those). With synchronous=FULL one fsync then serves every request
+  // that arrived while the previous commit was on disk. For small, independent, high-rate
+  // writes (appeal intake). after_commit hooks of a rolled-back caller are dropped. If the
+  // shared COMMIT itself fails, every caller of that group gets the error. Blocks the calling
+  // thread until its group has committed; see submit_grouped() for the form that does not.
   template <typename F>
   auto write_grouped(F&& fn) {
     using R = decltype(fn(std::declval<Tx&>()));
-    if constexpr (std::is_void_v<R>) {
-      GroupItem item;
-      item.run = [&](Tx& tx) { fn(tx); };
-      run_grouped(item);
-    } else {
-      std::optional<R> out;
-      GroupItem item;
-      item.run = [&](Tx& tx) { out.emplace(fn(tx)); };
-      run_grouped(item);
-      return std::move(*out);
-    }
+    std::optional<R_or_void<R>> out;
+    Waiter w;
+    submit_grouped(
+        [&](Tx& tx) {
+          if constexpr (std::is_void_v<R>) {
+            fn(tx);
+            out.emplace();
+          } else {
+            out.emplace(fn(tx));
+          }
+        },
+        [&w](std::exception_ptr e) { w.finish(std::move(e)); });
+    w.wait();
+    if constexpr (!std::is_void_v<R>) return std::move(*out);
   }
+
+  // The asynchronous form of write_grouped(): queues `run` for the next group and returns at
+  // once. On the commit thread, `run(tx)` runs inside the group's transaction (possibly twice,
+  // as above), then `done` runs once: with nullptr after the group committed (after its
+  // after_commit hooks), or with this caller's error. `done` must be quick and must not throw
+  // (hand the result to another thread: it delays the next group). Callers queued when the
+  // database is destroyed are still run first.
+  void submit_grouped(std::function<void(Tx&)> run, std::function<void(std::exception_ptr)> done);
 
   // The statement cached under `key` for this session, made by `make(sql)` on first use.
   // Hot reads use it to skip parsing and planning the same SQL on every call (SQLite spends
@@ -147,13 +163,26 @@ class Database {
  private:
   struct GroupItem {
     std::function<void(Tx&)> run;
+    std::function<void(std::exception_ptr)> done;
     std::exception_ptr error;
-    bool done = false;           // guarded by group_mu_
-    std::condition_variable cv;  // wakes this caller alone (done, or free to lead)
   };
-  void run_grouped(GroupItem& item);
-  void run_group(const std::vector<GroupItem*>& batch);
-  void run_isolated(Tx& tx, const std::vector<GroupItem*>& batch);
+  // write_grouped()'s wait for its own group.
+  class Waiter {
+   public:
+    void finish(std::exception_ptr e);
+    void wait();  // rethrows the caller's error
+
+   private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::exception_ptr error_;
+  };
+  template <typename R>
+  using R_or_void = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
+  void commit_loop();
+  void run_group(std::vector<GroupItem>& batch);
+  void run_isolated(Tx& tx, std::vector<GroupItem>& batch);
 
   class Lease {
    public:
@@ -205,13 +234,17 @@ class Database {
   std::unordered_map<const soci::session*, std::size_t> index_;
   std::atomic<int> in_use_{0};
   std::atomic<std::uint64_t> errors_{0};
-  // Group commit: callers queue here; one of them at a time leads a group. A finished group
-  // wakes its own callers and the first one queued, nobody else: with
-  // dozens of callers waiting, waking all of them at every commit cost more than the commit.
+  // Group commit: callers queue here; the commit thread (started with the first caller)
+  // takes everyone queued, up to kMaxGroup, into one transaction, commits, answers them and
+  // takes the next group. Queuing wakes it only when it sleeps on an empty queue, so under load
+  // a request costs no thread switch of its own.
   static constexpr std::size_t kMaxGroup = 512;
   std::mutex group_mu_;
-  std::vector<GroupItem*> group_queue_;  // guarded by group_mu_
-  bool group_leader_ = false;            // guarded by group_mu_
+  std::condition_variable group_cv_;
+  std::vector<GroupItem> group_queue_;  // guarded by group_mu_
+  bool committer_idle_ = false;         // guarded by group_mu_
+  bool stopping_ = false;               // guarded by group_mu_
+  std::thread committer_;               // started under group_mu_
 };
 
 // Current time as UTC epoch milliseconds (the storage convention, see DESIGN.md).

@@ -135,8 +135,10 @@ int EventBus::deliver_pending() {
   if (delivered > 0) {
     // By id, not by range: on PostgreSQL an earlier id can commit after a later one, and
     // must not be marked before it was seen.
+    // In the next group commit: a transaction of its own after every intake group would
+    // double the commits and wait for the write lock against them.
     long long at = now_ms();
-    db_.write(
+    db_.write_grouped(
         [&](Tx& tx) { tx.sql << "UPDATE outbox SET delivered_at = :at WHERE id IN (" + ids + ")", soci::use(at); });
     delivered_.fetch_add(static_cast<std::uint64_t>(delivered));
   }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,6 +52,12 @@ struct Response {
   }
   static Response no_content() { return Response{204, "", "", {}}; }
 };
+
+// How a handler that finishes later answers (Route::async, HttpServer::AsyncHandle): call it
+// once, from any thread, with a function that builds the response; the server runs that
+// function on the connection's I/O thread, so the thread that finished the work (a database
+// commit thread) only hands the result over. `make` must not throw.
+using Reply = std::function<void(std::function<Response()> make)>;
 
 // Percent-decoding of a path or query component (`+` is a space only in queries).
 // Returns nullopt on a malformed escape or a decoded NUL.

@@ -80,18 +80,18 @@ Response simple_problem(int status, const char* slug, const char* title, const c
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerConfig& c, Handle h, Waits w, BodyLimit b)
+  Impl(const ServerConfig& c, AsyncHandle h, Placement w, BodyLimit b)
       : config(c),
         handle(std::move(h)),
-        waits(std::move(w)),
+        placement(std::move(w)),
         body_limit(std::move(b)),
         workers(static_cast<std::size_t>(c.workers)),
         waiters(static_cast<std::size_t>(c.wait_workers)),
         acceptor(io) {}
 
   const ServerConfig config;
-  const Handle handle;
-  const Waits waits;
+  const AsyncHandle handle;
+  const Placement placement;
   const BodyLimit body_limit;
   asio::io_context io;
   asio::thread_pool workers;
@@ -203,9 +203,24 @@ struct HttpServer::Impl {
           }
           if (parsed) {
             in_flight.fetch_add(1);
-            auto& pool = waits && waits(req) ? waiters : workers;
-            resp = co_await asio::co_spawn(
-                pool, [this, &req]() -> asio::awaitable<Response> { co_return handle(req); }, asio::use_awaitable);
+            const auto where = placement ? placement(req) : RunOn::kWorkers;
+            resp = co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+                [this, &req, where](auto done) {
+                  // The handler runs where it was placed; its reply, from whichever thread
+                  // finishes the work, builds the response back on this connection's strand.
+                  auto shared = std::make_shared<decltype(done)>(std::move(done));
+                  auto run = [this, &req, shared] {
+                    handle(req, [shared](std::function<Response()> make) {
+                      auto ex = asio::get_associated_executor(*shared);
+                      asio::post(ex, [shared, make = std::move(make)] { (*shared)(make()); });
+                    });
+                  };
+                  if (where == RunOn::kIoThread)
+                    run();
+                  else
+                    asio::post(where == RunOn::kWaitingWorkers ? waiters : workers, std::move(run));
+                },
+                asio::use_awaitable);
             in_flight.fetch_sub(1);
           }
         }
@@ -228,8 +243,14 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const ServerConfig& config, Handle handle, Waits waits, BodyLimit body_limit)
-    : impl_(std::make_unique<Impl>(config, std::move(handle), std::move(waits), std::move(body_limit))) {}
+HttpServer::HttpServer(const ServerConfig& config, AsyncHandle handle, Placement placement, BodyLimit body_limit)
+    : impl_(std::make_unique<Impl>(config, std::move(handle), std::move(placement), std::move(body_limit))) {}
+
+HttpServer::HttpServer(const ServerConfig& config, Handle handle, Placement placement, BodyLimit body_limit)
+    : HttpServer(config, AsyncHandle([handle = std::move(handle)](Request& req, const Reply& reply) {
+                   reply([resp = handle(req)]() mutable { return std::move(resp); });
+                 }),
+                 std::move(placement), std::move(body_limit)) {}
 
 HttpServer::~HttpServer() {
   stop();

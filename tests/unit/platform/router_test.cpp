@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace ecity::platform {
 namespace {
@@ -16,6 +18,7 @@ namespace {
 Principal reader() {
   Principal p;
   p.user_id = 7;
+  p.username = "reader";
   p.permissions = {"thing:read"};
   return p;
 }
@@ -42,7 +45,7 @@ Response call(const Router& r, const std::string& method, const std::string& pat
   std::string pattern;
   return r.dispatch(req, [&](const Request&) {
     if (!signed_in) throw Error::unauthorized();
-    return reader();
+    return std::make_shared<const Principal>(reader());
   }, pattern);
 }
 
@@ -151,6 +154,69 @@ TEST(Router, WaitingRoutesAreKnownWithoutRunningThem) {
   EXPECT_FALSE(r.waits("POST", "/api/appeals/7"));
   EXPECT_FALSE(r.waits("POST", "/nowhere"));
   EXPECT_EQ(ran, 0);
+}
+
+TEST(Router, AsynchronousRoutesAnswerLaterFromAnotherThread) {
+  Router r;
+  std::vector<std::thread> finishers;
+  Route later{"POST", "/api/later/{id}", "thing:read", true, "t", "answers from another thread"};
+  later.async = [&finishers](const Request& req, std::shared_ptr<const Principal> who, Reply reply) {
+    const auto id = req.params.at("id");
+    if (id == "early") throw Error::invalid("validation", "早失败", "fails before handing on");
+    finishers.emplace_back([id, who, reply] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      reply([id, who]() -> Response {
+        if (id == "late") throw Error::conflict("busy", "晚失败", "fails when building the answer");
+        if (id == "crash") throw std::runtime_error("secret internals");
+        return Response::json(201, {{"id", id}, {"by", who->username}});
+      });
+    });
+  };
+  r.add(later);
+  auto auth = [](const Request&) { return std::make_shared<const Principal>(reader()); };
+  auto run = [&](const std::string& path, const Authenticator& a) {
+    Request req;
+    req.method = "POST";
+    req.path = path;
+    std::string pattern;
+    auto res = r.dispatch(req, a, pattern);
+    EXPECT_EQ(pattern, "/api/later/{id}");
+    return res;
+  };
+  auto ok = run("/api/later/7", auth);
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_EQ(nlohmann::json::parse(ok.body)["by"], "reader");
+  EXPECT_EQ(run("/api/later/early", auth).status, 400);
+  auto late = run("/api/later/late", auth);
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.content_type.rfind("application/problem+json", 0), 0u);
+  auto crash = run("/api/later/crash", auth);
+  EXPECT_EQ(crash.status, 500);
+  EXPECT_EQ(crash.body.find("secret"), std::string::npos);
+  const auto before = finishers.size();
+  auto writer = [](const Request&) {
+    auto p = reader();
+    p.permissions.clear();
+    return std::make_shared<const Principal>(p);
+  };
+  EXPECT_EQ(run("/api/later/8", writer).status, 403);
+  EXPECT_EQ(run("/api/later/9", [](const Request&) -> std::shared_ptr<const Principal> { throw Error::unauthorized(); })
+                .status,
+            401);
+  EXPECT_EQ(finishers.size(), before);  // denied callers never reach the handler
+  for (auto& t : finishers) t.join();
+}
+
+TEST(Router, AnAsynchronousRouteMustBeAuthenticatedAndHaveNoSynchronousHandler) {
+  Router r;
+  Route open{"POST", "/api/x", "", false, "t", "s"};
+  open.async = [](const Request&, std::shared_ptr<const Principal>, Reply) {};
+  EXPECT_THROW(r.add(open), std::logic_error);
+  Route both{
+      "POST", "/api/y", "", true, "t", "s", [](const Request&, const Principal*) { return Response::no_content(); }};
+  both.async = open.async;
+  EXPECT_THROW(r.add(both), std::logic_error);
+  EXPECT_TRUE(r.routes().empty());
 }
 
 }  // namespace
