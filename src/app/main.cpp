@@ -75,6 +75,7 @@ int serve(const Options& o, std::optional<int> port) {
   spdlog::info("event=serving host={} port={} db={}", config.server.host, server.port(),
                rt.db.dialect() == Dialect::kSqlite ? "sqlite" : "postgresql");
   server.wait();
+  rt.db.flush_grouped();  // answers still queued go to the stopped server, not after it
   rt.bus.stop();
   spdlog::info("event=stopped");
   return 0;

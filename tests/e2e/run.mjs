@@ -306,9 +306,18 @@ async function openCaseFromQueue(page, tab, id) {
     // not the size=1 queries behind the tabs' counts
     return u.pathname === '/api/appeals' && u.searchParams.get('state') === tab && u.searchParams.get('size') !== '1'
   }
+  // The tab's badge count and the pager's total are one and the same request.
+  const countRequests = []
+  const onRequest = (q) => {
+    const u = new URL(q.url())
+    if (u.pathname === '/api/appeals' && u.searchParams.get('state') === tab && u.searchParams.get('size') === '1')
+      countRequests.push(q.url())
+  }
+  page.on('request', onRequest)
   const [list] = await Promise.all([page.waitForResponse(isQueue), page.locator(sel(`appeal-tab-${tab}`)).click()])
   assert(list.status() === 200, `the ${tab} queue answered HTTP ${list.status()}`)
   const queue = await list.json()
+  page.off('request', onRequest)  // the console asked for the page and its counts together; the test asks next
   assert((queue.items || []).some((x) => x.id === id), `case ${id} is not in the ${tab} queue`)
   // The page comes without a count (count=false); the pager's total arrives from its own request
   // and shows the server's count, exact below its cap of 10,000.
@@ -316,6 +325,7 @@ async function openCaseFromQueue(page, tab, id) {
   const counted = await pageGet(page, `/api/appeals?state=${tab}&size=1`)
   assert(counted.total_exact === true && counted.total >= 1, `the ${tab} count is ${JSON.stringify(counted)}`)
   await page.locator(sel('appeal-total')).getByText(`共 ${counted.total} 条`, { exact: true }).waitFor()
+  assert(countRequests.length === 1, `the ${tab} queue was counted ${countRequests.length} times: ${countRequests.join(' ')}`)
   const [r] = await Promise.all([page.waitForResponse(isCaseGet(id)), page.locator(sel(`appeal-link-${id}`)).click()])
   assert(r.status() === 200, `GET /api/appeals/${id} answered HTTP ${r.status()}`)
   const c = await r.json()

@@ -90,6 +90,7 @@ class Environment : public ::testing::Environment {
     if (g_world->server) {
       g_world->server->stop();
       g_world->server->wait();
+      g_world->rt->db.flush_grouped();
     }
     g_world->server.reset();
     g_world->rt.reset();

@@ -128,6 +128,12 @@ class Database {
   // (hand the result to another thread: it delays the next group). Callers queued when the
   // database is destroyed are still run first.
   void submit_grouped(std::function<void(Tx&)> run, std::function<void(std::exception_ptr)> done);
+  // Returns once everyone queued before the call has been answered (their `done` has run).
+  // A server calls it after its last connection closed and before it goes away, so that no
+  // `done` hands a result to a server that no longer exists.
+  void flush_grouped() {
+    write_grouped([](Tx&) {});
+  }
 
   // The statement cached under `key` for this session, made by `make(sql)` on first use.
   // Hot reads use it to skip parsing and planning the same SQL on every call (SQLite spends
