@@ -431,6 +431,29 @@ async function login_admin_shows_menu_and_org_tree({ ctx, base }) {
   return page
 }
 
+// A case opened in a tab of its own stays signed in (the open tab hands its session over);
+// signing out in one tab signs out the others; with no signed-in tab left, a new tab asks for
+// the password again.
+async function new_tab_shares_the_session_and_sign_out({ ctx, base }) {
+  const first = await openLogin(ctx, base)
+  await loginAsAdmin(first)
+  const second = await ctx.newPage()
+  second.setDefaultTimeout(kActionTimeoutMs)
+  await second.goto(`${base}/#/appeals/workbench`)
+  await second.locator(sel('appeal-table')).waitFor()
+  assert((await second.locator(sel('login-form')).count()) === 0, 'the new tab asked for the password')
+  const name = (await second.locator(sel('user-name')).innerText()).trim()
+  assert(name === (await first.locator(sel('user-name')).innerText()).trim(), `the new tab is signed in as ${name}`)
+  await second.locator(sel('logout')).click()
+  await second.locator(sel('login-form')).waitFor()
+  await first.locator(sel('login-form')).waitFor() // told by the other tab
+  const third = await ctx.newPage()
+  third.setDefaultTimeout(kActionTimeoutMs)
+  await third.goto(`${base}/#/appeals/workbench`)
+  await third.locator(sel('login-form')).waitFor()
+  return third
+}
+
 async function wrong_password_shows_chinese_error({ ctx, base }) {
   const page = await openLogin(ctx, base)
   const r = await submitLogin(page, kAdminUser, 'Not-the-password-1')
@@ -1252,6 +1275,7 @@ async function admin_edits_catalogue_and_time_limits({ ctx, base }) {
 
 const kTests = [
   login_admin_shows_menu_and_org_tree,
+  new_tab_shares_the_session_and_sign_out,
   wrong_password_shows_chinese_error,
   lockout_after_five_failures,
   create_user_in_form_then_audit_entry,

@@ -1,7 +1,8 @@
 // Routes of the console. Hash history, so any static file server (ecity serve included)
 // can host the console without a fallback rule for deep links.
-import { createRouter, createWebHashHistory } from 'vue-router'
-import { auth } from './auth.js'
+import {createRouter, createWebHashHistory} from 'vue-router'
+
+import {auth, onSignedOutElsewhere, sessionReady} from './auth.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
@@ -35,11 +36,24 @@ const routes = [
 
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
   if (to.meta.public) {
-    if (to.name === 'login' && auth.token) return { path: '/' }
+    if (to.name === 'login' && auth.token) return {
+        path: '/'
+      }
     return true
   }
-  if (!auth.token) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  // A new tab opened on a signed-in page may be handed the session of an open one (the login
+  // page itself never asks: whoever opens it means to sign in).
+  await sessionReady()
+  if (!auth.token) return {
+    name: 'login', query: to.fullPath !== '/' ? {redirect: to.fullPath} : {}
+  }
   return true
+})
+
+// Signed out in another tab: leave the signed-in pages here too.
+onSignedOutElsewhere(() => {
+  const here = router.currentRoute.value
+  if (!here.meta.public) router.replace({name: 'login', query: here.fullPath !== '/' ? {redirect: here.fullPath} : {}})
 })
