@@ -1,9 +1,10 @@
-// ecity: the command-line entry point. Commands: serve, migrate, demo, import, user,
+// ecity: the command-line entry point. Commands: serve, migrate, demo, import, user, air, water,
 // calendar, version. Errors print one line to stderr and exit with status 2.
 #include "app/calendar_cmd.h"
 #include "app/demo.h"
-#include "appeals/demo_year.h"
+#include "app/environment_cmd.h"
 #include "app/modules.h"
+#include "appeals/demo_year.h"
 #include "platform/calendar/store.h"
 #include "platform/db/migrations.h"
 #include "platform/error.h"
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
+  app::add_environment_commands(app);
   app::add_calendar_command(app, [&](bool local) {
     const Config c = load_config(opts);
     Calendar cal = Calendar::load(c.calendar.file);

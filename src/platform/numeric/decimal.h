@@ -1,0 +1,38 @@
+// Exact decimal arithmetic for published figures. A value with `scale` decimals is kept as the
+// integer value × 10^scale; rounding follows GB/T 8170 ("四舍六入五成双": round half to even,
+// decided on the exact digits or the exact quotient), never on a binary double, where 0.35 is
+// not 0.35 and a ceiling of 55.000000000000007 is 56.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ecity::platform {
+
+// 10^n for 0 <= n <= 18.
+std::int64_t pow10(int n);
+
+// num / den rounded to the nearest integer, an exact half to the even neighbour (GB/T 8170).
+// REQUIRES: den > 0; |num| < 2^62.
+std::int64_t round_half_even(std::int64_t num, std::int64_t den);
+
+// num / den rounded up (towards +infinity). REQUIRES: den > 0.
+std::int64_t ceil_div(std::int64_t num, std::int64_t den);
+
+// Parses a plain decimal ("12", "-3.5", ".35", "0.350") into value × 10^scale. Digits beyond
+// `scale` are rounded by GB/T 8170 on the text itself. nullopt for anything else: empty text,
+// signs alone, exponents, spaces, junk, more than 15 integer digits. REQUIRES: 0 <= scale <= 9.
+std::optional<std::int64_t> parse_scaled(std::string_view text, int scale);
+
+// Changes a value's scale; dropped decimals are rounded by GB/T 8170. REQUIRES: 0 <= from, to <= 9.
+std::int64_t rescale(std::int64_t value, int from, int to);
+
+// A scaled value as text with exactly `decimals` places ("-0.50"), rounded by GB/T 8170 when
+// decimals < scale. REQUIRES: 0 <= scale, decimals <= 9.
+std::string format_scaled(std::int64_t value, int scale, int decimals);
+
+}  // namespace ecity::platform
