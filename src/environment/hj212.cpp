@@ -49,6 +49,13 @@ std::optional<int> parse_int(std::string_view s, int max) {
   return v;
 }
 
+// The first `;` or `,` (std::string_view::find_first_of calls memchr once per character).
+std::size_t find_separator(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s[i] == ';' || s[i] == ',') return i;
+  return std::string_view::npos;
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -146,7 +153,7 @@ std::optional<FrameReader::Item> FrameReader::next() {
         return Item{Reject::kBadTail, {}, 2};
       }
     }
-    Item good{std::nullopt, std::string(segment), 0};
+    Item good{std::nullopt, segment, 0};
     // The tail: CR LF, a bare LF, or (lenient) nothing; line ends still on their way are
     // skipped when they arrive.
     if (b.size() > end && b[end] == '\r') ++end;
@@ -156,38 +163,44 @@ std::optional<FrameReader::Item> FrameReader::next() {
   }
 }
 
-std::optional<Packet> parse_segment(std::string_view s) {
+bool parse_segment(std::string_view s, Packet& p) {
+  p.qn = p.st = p.cn = p.pw = p.mn = p.data_time = {};
+  p.flag = p.pnum = p.pno = std::nullopt;
+  p.cp.clear();
   const auto cp_at = s.find("CP=&&");
-  if (cp_at == std::string_view::npos) return std::nullopt;
+  if (cp_at == std::string_view::npos) return false;
   const auto cp_end = s.rfind("&&");
-  if (cp_end < cp_at + 5) return std::nullopt;
-  Packet p;
+  if (cp_end < cp_at + 5) return false;
   // The header: KEY=VALUE separated by `;` (or `,`, a typo of the standard's own examples),
   // in any order; unknown keys are ignored.
   std::string_view head = s.substr(0, cp_at);
   while (!head.empty()) {
-    const auto sep = head.find_first_of(";,");
+    const auto sep = find_separator(head);
     const std::string_view item = trim(head.substr(0, sep));
     head = sep == std::string_view::npos ? std::string_view() : head.substr(sep + 1);
     if (item.empty()) continue;
     const auto eq = item.find('=');
-    if (eq == std::string_view::npos) return std::nullopt;
+    if (eq == std::string_view::npos) return false;
     const auto key = item.substr(0, eq);
     const auto value = item.substr(eq + 1);
-    if (key == "QN") p.qn = value;
-    else if (key == "ST") p.st = value;
-    else if (key == "CN") p.cn = value;
-    else if (key == "PW") p.pw = value;
-    else if (key == "MN") p.mn = value;
-    else if (key == "Flag" && !(p.flag = parse_int(value, 255))) return std::nullopt;
-    else if (key == "PNUM" && !(p.pnum = parse_int(value, 9999))) return std::nullopt;
-    else if (key == "PNO" && !(p.pno = parse_int(value, 9999))) return std::nullopt;
+    if (key == "Flag" || key == "PNUM" || key == "PNO") {
+      auto& number = key == "Flag" ? p.flag : key == "PNUM" ? p.pnum : p.pno;
+      number = parse_int(value, key == "Flag" ? 255 : 9999);
+      if (!number) return false;
+    } else if (std::string_view* text = key == "QN"   ? &p.qn
+                                        : key == "ST" ? &p.st
+                                        : key == "CN" ? &p.cn
+                                        : key == "PW" ? &p.pw
+                                        : key == "MN" ? &p.mn
+                                                      : nullptr) {
+      *text = value;
+    }
   }
-  if (p.cn.empty() || p.mn.empty()) return std::nullopt;
+  if (p.cn.empty() || p.mn.empty()) return false;
   // The data area: items separated by `;` or `,`; a value between `//` and `//` is opaque text.
   std::string_view cp = s.substr(cp_at + 5, cp_end - cp_at - 5);
   while (!cp.empty()) {
-    std::size_t value_end = std::min(cp.find_first_of(";,"), cp.size());
+    std::size_t value_end = std::min(find_separator(cp), cp.size());
     const auto eq = cp.find('=');
     if (eq < value_end && cp.substr(eq + 1, 2) == "//") {
       const auto close = cp.find("//", eq + 3);
@@ -198,18 +211,24 @@ std::optional<Packet> parse_segment(std::string_view s) {
     if (item.empty()) continue;
     const auto e = item.find('=');
     if (e == std::string_view::npos) {
-      p.cp.push_back({std::string(item), ""});
+      p.cp.push_back({item, {}});
       continue;
     }
-    p.cp.push_back({std::string(item.substr(0, e)), std::string(item.substr(e + 1))});
-    if (item.substr(0, e) == "DataTime") {
-      const auto t = item.substr(e + 1);
-      bool all_digits = t.size() == 14 || t.size() == 17;
-      for (char c : t) all_digits = all_digits && c >= '0' && c <= '9';
-      if (!all_digits) return std::nullopt;
-      p.data_time = std::string(t.substr(0, 14));
+    const auto key = item.substr(0, e), value = item.substr(e + 1);
+    p.cp.push_back({key, value});
+    if (key == "DataTime") {
+      bool all_digits = value.size() == 14 || value.size() == 17;
+      for (char c : value) all_digits = all_digits && c >= '0' && c <= '9';
+      if (!all_digits) return false;
+      p.data_time = value.substr(0, 14);
     }
   }
+  return true;
+}
+
+std::optional<Packet> parse_segment(std::string_view s) {
+  Packet p;
+  if (!parse_segment(s, p)) return std::nullopt;
   return p;
 }
 
@@ -219,9 +238,9 @@ std::string frame(std::string_view segment) {
 
 std::string answer(const Packet& p, std::string_view cn) {
   const bool v2005 = p.version().value_or(0) == 0;
-  std::string cp = v2005 && !p.qn.empty() ? "QN=" + p.qn : "";
-  const std::string segment = fmt::format("{}ST=91;CN={};PW={};MN={};Flag=4;CP=&&{}&&",
-                                          !v2005 && !p.qn.empty() ? "QN=" + p.qn + ";" : "", cn, p.pw, p.mn, cp);
+  const std::string cp = v2005 && !p.qn.empty() ? "QN=" + std::string(p.qn) : "";
+  const std::string qn = !v2005 && !p.qn.empty() ? "QN=" + std::string(p.qn) + ";" : "";
+  const std::string segment = fmt::format("{}ST=91;CN={};PW={};MN={};Flag=4;CP=&&{}&&", qn, cn, p.pw, p.mn, cp);
   return frame(segment);
 }
 

@@ -48,10 +48,11 @@ class FrameReader {
 
   struct Item {
     std::optional<Reject> reject;  // set: a refused frame (or skipped garbage)
-    std::string segment;           // the data segment of a good frame
+    std::string_view segment;      // the data segment of a good frame, inside the reader's buffer
     std::size_t skipped = 0;       // bytes dropped for this item
   };
-  // The next frame or refusal; nullopt if more bytes are needed.
+  // The next frame or refusal; nullopt if more bytes are needed. The segment stays valid until
+  // the next call of next() or feed(): nothing is copied on the way.
   std::optional<Item> next();
   // Bytes held waiting for the rest of a frame.
   std::size_t buffered() const { return buf_.size() - pos_; }
@@ -65,16 +66,18 @@ class FrameReader {
 
 // One `code-suffix=value` pair of the data area, in the order sent (duplicates kept).
 struct CpField {
-  std::string key;    // e.g. "a34004-Rtd", "DataTime", "QnRtn"
-  std::string value;  // raw text
+  std::string_view key;    // e.g. "a34004-Rtd", "DataTime", "QnRtn"
+  std::string_view value;  // raw text
 };
 
+// The fields of a packet, as views into its data segment (parse on the hot path without
+// copying; copy what is kept).
 struct Packet {
-  std::string qn, st, cn, pw, mn;  // as sent; QN and ST may be empty (2005 devices omit QN)
-  std::optional<int> flag;         // absent in most 2005 packets
-  std::optional<int> pnum, pno;    // split packets
-  std::vector<CpField> cp;         // the data area, `//…//` texts kept whole
-  std::optional<std::string> data_time;  // DataTime, 14 digits (17-digit values lose their ms)
+  std::string_view qn, st, cn, pw, mn;  // as sent; QN and ST may be empty (2005 devices omit QN)
+  std::optional<int> flag;              // absent in most 2005 packets
+  std::optional<int> pnum, pno;         // split packets
+  std::vector<CpField> cp;              // the data area, `//…//` texts kept whole
+  std::string_view data_time;           // DataTime, 14 digits (17-digit values lose their ms); empty if none
 
   bool needs_answer() const { return flag && (*flag & 1); }
   bool split() const { return pnum && pno; }
@@ -82,7 +85,10 @@ struct Packet {
   std::optional<int> version() const { return flag ? std::optional<int>(*flag >> 2) : std::nullopt; }
 };
 
-// Parses a data segment. nullopt if CN, MN or CP is missing or the segment is malformed.
+// Parses a data segment into `out` (whose vector is reused). False if CN, MN or CP is missing or
+// the segment is malformed. The views in `out` point into `segment`.
+bool parse_segment(std::string_view segment, Packet& out);
+// The same into a fresh packet.
 std::optional<Packet> parse_segment(std::string_view segment);
 
 // A complete frame around `segment` (length, uppercase CRC, CR LF).

@@ -210,7 +210,7 @@ TEST(Hj212, TheFieldCorpusIsAccountedForLineByLine) {
           ++refused;
         } else {
           ++ok;
-          found_in_line += good_segments.count(it.segment);
+          found_in_line += good_segments.count(std::string(it.segment));
         }
       }
     }
