@@ -41,8 +41,8 @@ const std::vector<std::vector<DayHours>>& station_years() {
         for (int h = 0; h < 24; ++h) {
           auto& v = day.hours[static_cast<std::size_t>(h)];
           const double sun = h > 10 && h < 18 ? 1.5 : 0.7;
-          const double base[kPollutants] = {10 * winter, 30 * winter, 0.9 * winter, 70 * summer * sun, 70 * winter,
-                                            40 * winter};
+          const double base[kPollutants] = {10 * winter,       30 * winter, 0.9 * winter,
+                                            70 * summer * sun, 70 * winter, 40 * winter};
           for (std::size_t p = 0; p < kPollutants; ++p) {
             if (rng.next() % 50 == 0) continue;  // missing
             v[p] = static_cast<std::int64_t>(base[p] * (0.6 + 0.8 * rng.unit()) * 1e6);

@@ -46,8 +46,7 @@ void BM_FrameCheckAndParse(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(packets);
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
-  state.counters["packets/s"] =
-      benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate);
+  state.counters["packets/s"] = benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FrameCheckAndParse);
 

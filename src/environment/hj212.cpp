@@ -16,7 +16,8 @@ std::array<std::uint16_t, 256> make_table() {
   std::array<std::uint16_t, 256> t{};
   for (unsigned x = 0; x < 256; ++x) {
     std::uint16_t r = static_cast<std::uint16_t>(x);
-    for (int i = 0; i < 8; ++i) r = (r & 1) ? static_cast<std::uint16_t>((r >> 1) ^ 0xA001) : static_cast<std::uint16_t>(r >> 1);
+    for (int i = 0; i < 8; ++i)
+      r = (r & 1) ? static_cast<std::uint16_t>((r >> 1) ^ 0xA001) : static_cast<std::uint16_t>(r >> 1);
     t[x] = r;
   }
   return t;
@@ -85,11 +86,16 @@ std::uint16_t crc_reference(std::string_view bytes) {
 
 std::string_view code(Reject r) {
   switch (r) {
-    case Reject::kGarbage: return "garbage";
-    case Reject::kBadLength: return "bad_length";
-    case Reject::kBadCrc: return "bad_crc";
-    case Reject::kBadTail: return "bad_tail";
-    case Reject::kBadHeader: return "bad_header";
+    case Reject::kGarbage:
+      return "garbage";
+    case Reject::kBadLength:
+      return "bad_length";
+    case Reject::kBadCrc:
+      return "bad_crc";
+    case Reject::kBadTail:
+      return "bad_tail";
+    case Reject::kBadHeader:
+      return "bad_header";
   }
   return "unknown";
 }

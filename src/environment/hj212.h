@@ -25,11 +25,11 @@ std::uint16_t crc_reference(std::string_view bytes);
 
 // Why a frame or a packet was refused; each reason is counted in /metrics.
 enum class Reject {
-  kGarbage,         // bytes before a `##` that are not part of a frame
-  kBadLength,       // the 4 length digits are not digits, or exceed the limit
-  kBadCrc,          // CRC mismatch (also what dropped or glued bytes look like)
-  kBadTail,         // no CR LF where the frame should end (strict mode only)
-  kBadHeader,       // the data segment lacks CN, MN or CP, or a field is malformed
+  kGarbage,    // bytes before a `##` that are not part of a frame
+  kBadLength,  // the 4 length digits are not digits, or exceed the limit
+  kBadCrc,     // CRC mismatch (also what dropped or glued bytes look like)
+  kBadTail,    // no CR LF where the frame should end (strict mode only)
+  kBadHeader,  // the data segment lacks CN, MN or CP, or a field is malformed
 };
 std::string_view code(Reject r);
 

@@ -92,7 +92,8 @@ TEST(Hj212, SplitReadsGluedFramesGarbageAndResync) {
   auto items = read_all(r);
   std::vector<std::string> kinds;
   for (const auto& it : items) kinds.push_back(it.reject ? std::string(code(*it.reject)) : "ok");
-  EXPECT_EQ(kinds, (std::vector<std::string>{"garbage", "ok", "garbage", "bad_crc", "ok", "bad_length", "garbage", "ok"}));
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"garbage", "ok", "garbage", "bad_crc", "ok", "bad_length", "garbage", "ok"}));
   EXPECT_EQ(r.buffered(), 0u);
 }
 
