@@ -1,10 +1,11 @@
-// ecity: the command-line entry point. Commands: serve, migrate, demo, import, user, air, water,
+// ecity: the command-line entry point. Commands: serve, migrate, demo, import, user, station, air, water,
 // calendar, version. Errors print one line to stderr and exit with status 2.
 #include "app/calendar_cmd.h"
 #include "app/demo.h"
 #include "app/environment_cmd.h"
 #include "app/modules.h"
 #include "appeals/demo_year.h"
+#include "environment/module.h"
 #include "platform/calendar/store.h"
 #include "platform/db/migrations.h"
 #include "platform/error.h"
@@ -136,6 +137,22 @@ int main(int argc, char** argv) {
   bool unlock = false;
   user_lock->add_flag("--unlock", unlock, "unlock instead");
 
+  auto* station_cmd = app.add_subcommand("station", "manage monitoring stations (HJ 212)");
+  station_cmd->require_subcommand(1);
+  struct StationArgs {
+    std::string mn, password, name, kind = "county", protocol = "2017", factors;
+    std::optional<double> lng, lat;
+  } station;
+  auto* station_add = station_cmd->add_subcommand("add", "register a station (as POST /api/environment/stations)");
+  station_add->add_option("--mn", station.mn, "device number (MN)")->required();
+  station_add->add_option("--password", station.password, "access password (PW), 6-32 characters")->required();
+  station_add->add_option("--name", station.name, "station name")->required();
+  station_add->add_option("--kind", station.kind, "national, provincial, county (default) or micro");
+  station_add->add_option("--protocol", station.protocol, "2005, 2017 (default) or 2025");
+  station_add->add_option("--lng", station.lng, "longitude");
+  station_add->add_option("--lat", station.lat, "latitude");
+  station_add->add_option("--factors", station.factors, "factor codes, comma-separated (a34004,a21026,…)");
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   app::add_environment_commands(app);
@@ -224,6 +241,31 @@ int main(int argc, char** argv) {
       auto doc = nlohmann::json::parse(in, nullptr, false);
       if (doc.is_discarded()) throw Error::invalid("malformed-json", "不是合法的 JSON", "not valid JSON");
       std::cout << "regions imported: " << rt.org.import_regions(cli, doc) << "\n";
+      return 0;
+    }
+    if (station_add->parsed()) {
+      Runtime rt(load_config(opts));
+      app::add_modules(rt);
+      rt.prepare();
+      // The same checks as the API: the arguments become its request body.
+      nlohmann::json body = {{"mn", station.mn},
+                             {"password", station.password},
+                             {"name", station.name},
+                             {"kind", station.kind},
+                             {"protocol", station.protocol}};
+      if (station.lng) body["lng"] = *station.lng;
+      if (station.lat) body["lat"] = *station.lat;
+      if (!station.factors.empty()) {
+        body["factors"] = nlohmann::json::array();
+        for (std::size_t at = 0; at <= station.factors.size();) {
+          auto comma = std::min(station.factors.find(',', at), station.factors.size());
+          body["factors"].push_back(station.factors.substr(at, comma - at));
+          at = comma + 1;
+        }
+      }
+      auto* env = rt.module<environment::EnvironmentModule>();
+      const auto s = env->stations().add(cli, environment::parse_station(body, true));
+      std::cout << "station " << s.mn << " registered (id " << s.id << ")\n";
       return 0;
     }
     if (user_add->parsed()) {

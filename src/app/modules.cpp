@@ -1,9 +1,13 @@
 #include "app/modules.h"
 
 #include "appeals/module.h"
+#include "environment/module.h"
 
 namespace ecity::app {
 
-void add_modules(platform::Runtime& rt) { rt.add_module(std::make_unique<appeals::AppealsModule>()); }
+void add_modules(platform::Runtime& rt) {
+  rt.add_module(std::make_unique<appeals::AppealsModule>());
+  rt.add_module(std::make_unique<environment::EnvironmentModule>());
+}
 
 }  // namespace ecity::app

@@ -18,38 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-json items_of(const HttpResult& r) {
-  auto j = r.json();
-  return j.is_array() ? j : j["items"];
-}
-
-std::int64_t id_where(const std::string& target, const std::string& key, const std::string& value) {
-  static std::string admin = login("admin");
-  for (const auto& x : items_of(http("GET", target, "", bearer(admin))))
-    if (x.contains(key) && x[key] == value) return x["id"].get<std::int64_t>();
-  ADD_FAILURE() << "nothing in " << target << " with " << key << " = " << value;
-  return 0;
-}
-
-std::int64_t role_id(const std::string& code) { return id_where("/api/roles", "code", code); }
-std::int64_t department(const std::string& code) { return id_where("/api/org/departments", "code", code); }
-std::int64_t region(const std::string& code) { return id_where("/api/org/regions", "code", code); }
-
-// A user with one role, created once per run; returns a fresh token.
-std::string user(const std::string& username, const std::string& role, std::optional<std::int64_t> dept,
-                 std::optional<std::int64_t> reg) {
-  static std::string admin = login("admin");
-  json body = {{"username", username},
-               {"name", username + "（测试）"},
-               {"password", "Appeal#2026x"},
-               {"role_ids", json::array({role_id(role)})}};
-  if (dept) body["department_id"] = *dept;
-  if (reg) body["region_id"] = *reg;
-  auto r = http("POST", "/api/users", body.dump(), bearer(admin));
-  EXPECT_TRUE(r.status == 201 || r.status == 409) << r.body;
-  return login(username, "Appeal#2026x");
-}
-
 struct People {
   std::string agent, dispatcher, housing, tanshan, village, gushao, leader;
   std::int64_t housing_dept = 0, tanshan_town = 0, tanshan_village = 0, gushao_town = 0;

@@ -4,11 +4,12 @@
 #include "app/modules.h"
 #include "platform/http/server.h"
 
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <gtest/gtest.h>
-#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -176,5 +177,52 @@ std::string login(const std::string& username, const std::string& password) {
 }
 
 std::map<std::string, std::string> bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+nlohmann::json items_of(const HttpResult& r) {
+  auto j = r.json();
+  return j.is_array() ? j : j["items"];
+}
+
+std::int64_t id_where(const std::string& target, const std::string& key, const std::string& value) {
+  static std::string admin = login("admin");
+  for (const auto& x : items_of(http("GET", target, "", bearer(admin))))
+    if (x.contains(key) && x[key] == value) return x["id"].get<std::int64_t>();
+  ADD_FAILURE() << "nothing in " << target << " with " << key << " = " << value;
+  return 0;
+}
+
+std::int64_t role_id(const std::string& code) { return id_where("/api/roles", "code", code); }
+std::int64_t department(const std::string& code) { return id_where("/api/org/departments", "code", code); }
+std::int64_t region(const std::string& code) { return id_where("/api/org/regions", "code", code); }
+
+// A user with one role, created once per run; returns a fresh token.
+std::string user(const std::string& username, const std::string& role, std::optional<std::int64_t> dept,
+                 std::optional<std::int64_t> reg) {
+  static std::string admin = login("admin");
+  nlohmann::json body = {{"username", username},
+                         {"name", username + "（测试）"},
+                         {"password", "Appeal#2026x"},
+                         {"role_ids", nlohmann::json::array({role_id(role)})}};
+  if (dept) body["department_id"] = *dept;
+  if (reg) body["region_id"] = *reg;
+  auto r = http("POST", "/api/users", body.dump(), bearer(admin));
+  EXPECT_TRUE(r.status == 201 || r.status == 409) << r.body;
+  return login(username, "Appeal#2026x");
+}
+
+CliResult run_ecity(const std::string& args) {
+  const std::string cmd = "ECITY_DATABASE_URL='" + runtime().db.url() + "' ECITY_CALENDAR_FILE='" +
+                          runtime().config.calendar.file + "' ECITY_LOG_LEVEL=error '" + std::getenv("ECITY_BIN") +
+                          "' " + args + " 2>&1";
+  CliResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[512];
+  std::size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
 
 }  // namespace ecity::test

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace ecity::test {
@@ -46,5 +47,24 @@ bool is_postgresql();
 // Logs in and returns the bearer token; fails the test on error.
 std::string login(const std::string& username, const std::string& password = kAdminPassword);
 std::map<std::string, std::string> bearer(const std::string& token);
+
+// `ecity ARGS` (ECITY_BIN) against this test run's database and calendar, stderr merged into
+// the output. REQUIRES: ECITY_BIN is set.
+struct CliResult {
+  std::string out;
+  int status = -1;
+};
+CliResult run_ecity(const std::string& args);
+
+// The items of a list answer (an array, or an object's "items").
+nlohmann::json items_of(const HttpResult& r);
+// The id of the entry of GET `target` (as admin) whose `key` equals `value`; fails the test if none.
+std::int64_t id_where(const std::string& target, const std::string& key, const std::string& value);
+std::int64_t role_id(const std::string& code);
+std::int64_t department(const std::string& code);
+std::int64_t region(const std::string& code);
+// A user with one role, created once per run (later calls find it); returns a fresh token.
+std::string user(const std::string& username, const std::string& role, std::optional<std::int64_t> dept,
+                 std::optional<std::int64_t> reg);
 
 }  // namespace ecity::test

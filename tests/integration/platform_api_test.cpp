@@ -754,16 +754,7 @@ TEST(Calendar, CliWithLocalAdjustments) {
   if (bin == nullptr) GTEST_SKIP() << "ECITY_BIN not set";
   ASSERT_EQ(http("POST", "/api/calendar/adjustments", R"({"date":"2026-12-08","working":false,"reason":"测试：暴雪停工"})",
                  bearer(admin())).status, 200);
-  auto run = [&](const std::string& args) {
-    std::string cmd = "ECITY_DATABASE_URL='" + runtime().db.url() + "' ECITY_CALENDAR_FILE='" +
-                      runtime().config.calendar.file + "' ECITY_LOG_LEVEL=error '" + bin + "' calendar " + args + " 2>&1";
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[256];
-    while (p != nullptr && fgets(buf, sizeof buf, p) != nullptr) out += buf;
-    if (p != nullptr) pclose(p);
-    return out;
-  };
+  auto run = [](const std::string& args) { return run_ecity("calendar " + args).out; };
   EXPECT_EQ(run("--local days --from 2026-12-07 --to 2026-12-09"), "2026-12-07,1\n2026-12-08,0\n2026-12-09,1\n");
   EXPECT_EQ(run("days --from 2026-12-08 --to 2026-12-08"), "2026-12-08,1\n");
   EXPECT_EQ(run("--local check 2026-12-08"), "rest 本地调整: 测试：暴雪停工\n");

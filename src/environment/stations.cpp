@@ -1,0 +1,293 @@
+#include "environment/stations.h"
+
+#include "platform/db/migrations.h"
+#include "platform/db/row.h"
+#include "platform/error.h"
+#include "platform/http/fields.h"
+#include "platform/runtime.h"
+
+#include <fmt/format.h>
+
+namespace ecity::environment {
+
+namespace {
+
+using ecity::Error;
+using platform::Principal;
+using platform::Tx;
+
+constexpr const char* kColumns =
+    "s.id, s.mn, s.name, s.kind, s.lng, s.lat, s.region_id, s.town_id, s.factors, s.protocol, s.enabled, "
+    "s.last_seen_at, s.created_at, s.updated_at, s.version";
+
+Station station_of(const soci::row& r) {
+  Station s;
+  s.id = platform::get_i64(r, 0);
+  s.mn = platform::get_str(r, 1);
+  s.name = platform::get_str(r, 2);
+  s.kind = platform::get_str(r, 3);
+  s.lng = platform::opt_f64(r, 4);
+  s.lat = platform::opt_f64(r, 5);
+  s.region_id = platform::opt_i64(r, 6);
+  s.town_id = platform::opt_i64(r, 7);
+  const auto factors = platform::get_str(r, 8);
+  for (std::size_t at = 0; at < factors.size();) {
+    auto comma = factors.find(',', at);
+    if (comma == std::string::npos) comma = factors.size();
+    if (comma > at) s.factors.push_back(factors.substr(at, comma - at));
+    at = comma + 1;
+  }
+  s.protocol = platform::get_str(r, 9);
+  s.enabled = platform::get_i64(r, 10) != 0;
+  s.last_seen_at = platform::opt_i64(r, 11);
+  s.created_at = platform::get_i64(r, 12);
+  s.updated_at = platform::get_i64(r, 13);
+  s.version = static_cast<int>(platform::get_i64(r, 14));
+  return s;
+}
+
+// Text that goes into HJ 212 packets (MN, PW): printable ASCII without the packet's separators.
+bool packet_safe(const std::string& s) {
+  for (char c : s)
+    if (c < 0x21 || c > 0x7E || c == ';' || c == ',' || c == '=' || c == '&') return false;
+  return !s.empty();
+}
+
+// Who sees which stations: everyone with environment:read sees all, except a user whose only
+// scopes are regional (a town's staff), who sees the stations located in their region.
+std::string scope_condition(const Principal& who) {
+  for (auto s : who.scopes)
+    if (s == platform::DataScope::kAll || s == platform::DataScope::kDepartment) return "1 = 1";
+  if (who.region_path.empty()) return "1 = 0";
+  for (char c : who.region_path)
+    if (!(c == '/' || (c >= '0' && c <= '9'))) throw std::logic_error("unexpected region path");
+  return "s.region_id IN (SELECT id FROM regions WHERE path LIKE '" + who.region_path + "%')";
+}
+
+std::optional<Station> load(soci::session& sql, std::int64_t id, const std::string& scope) {
+  long long sid = id;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << fmt::format("SELECT {} FROM env_stations s WHERE s.id = :id AND ({})", kColumns, scope),
+       soci::use(sid));
+  for (const auto& r : rows) return station_of(r);
+  return std::nullopt;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json station_json(const Station& s) {
+  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return {{"id", s.id},
+          {"mn", s.mn},
+          {"name", s.name},
+          {"kind", s.kind},
+          {"lng", opt(s.lng)},
+          {"lat", opt(s.lat)},
+          {"region_id", opt(s.region_id)},
+          {"town_id", opt(s.town_id)},
+          {"factors", s.factors},
+          {"protocol", s.protocol},
+          {"enabled", s.enabled},
+          {"last_seen_at", opt(s.last_seen_at)},
+          {"created_at", s.created_at},
+          {"updated_at", s.updated_at},
+          {"version", s.version}};
+}
+
+StationInput parse_station(const nlohmann::json& body, bool create) {
+  platform::Fields f(body,
+                     {"mn", "name", "kind", "protocol", "password", "lng", "lat", "factors", "enabled", "version"});
+  StationInput in;
+  if (create || body.contains("mn")) {
+    in.mn = f.str("mn", 64);
+    if (!packet_safe(*in.mn))
+      f.fail("mn", "设备编号只能含可见 ASCII 字符，且不含 ; , = &", "printable ASCII without ; , = &");
+  }
+  if (create || body.contains("name")) in.name = f.str("name", 64);
+  if (create || body.contains("password")) {
+    in.password = f.str("password", 32, 6);
+    if (!packet_safe(*in.password))
+      f.fail("password", "访问密码只能含可见 ASCII 字符，且不含 ; , = &", "printable ASCII without ; , = &");
+  }
+  auto one_of = [&](const char* name, std::initializer_list<const char*> allowed, const char* fallback) {
+    std::optional<std::string> v = body.contains(name) ? f.opt_str(name, 16) : std::nullopt;
+    if (!v && create) v = fallback;
+    if (v) {
+      bool ok = false;
+      for (const char* a : allowed) ok = ok || *v == a;
+      if (!ok) f.fail(name, "取值无效", "not an allowed value");
+    }
+    return v;
+  };
+  in.kind = one_of("kind", {"national", "provincial", "county", "micro"}, "county");
+  in.protocol = one_of("protocol", {"2005", "2017", "2025"}, "2017");
+  auto coordinate = [&](const char* name, double lo, double hi) -> std::optional<double> {
+    if (!body.contains(name) || body[name].is_null()) return std::nullopt;
+    if (!body[name].is_number()) {
+      f.fail(name, "应为数字", "must be a number");
+      return std::nullopt;
+    }
+    const double v = body[name].get<double>();
+    if (!(v >= lo && v <= hi)) f.fail(name, "超出范围", "out of range");
+    return v;
+  };
+  in.lng = coordinate("lng", -180, 180);
+  in.lat = coordinate("lat", -90, 90);
+  const bool lng_null = body.contains("lng") && body["lng"].is_null();
+  const bool lat_null = body.contains("lat") && body["lat"].is_null();
+  in.clear_location = lng_null && lat_null;
+  if (body.contains("lng") != body.contains("lat") || in.lng.has_value() != in.lat.has_value())
+    if (!in.clear_location) f.fail("lng", "经纬度须同时填写", "give both lng and lat");
+  if (body.contains("factors")) {
+    in.factors = f.str_list("factors", 16, 64);
+    for (const auto& code : *in.factors) {
+      bool ok = !code.empty();
+      for (char c : code) ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+      if (!ok) f.fail("factors", "因子编码只能含字母和数字：" + code, "factor codes are letters and digits: " + code);
+    }
+  }
+  if (body.contains("enabled")) {
+    if (!body["enabled"].is_boolean())
+      f.fail("enabled", "应为 true 或 false", "must be true or false");
+    else
+      in.enabled = body["enabled"].get<bool>();
+  }
+  if (!create) in.version = static_cast<int>(f.integer("version", 1, INT32_MAX));
+  f.done();
+  return in;
+}
+
+void StationService::locate(Station& s) {
+  s.region_id.reset();
+  s.town_id.reset();
+  if (!s.lng || !s.lat) return;
+  const auto hit = rt_.org.locate(*s.lng, *s.lat);
+  if (hit["town"].is_null())
+    throw Error::invalid("validation", "站点位置不在本区范围内", "the location lies outside the district")
+        .on_field("lng", "不在本区范围内");
+  s.town_id = hit["town"]["id"].get<std::int64_t>();
+  for (const char* level : {"grid", "village", "town"})
+    if (!hit[level].is_null()) {
+      s.region_id = hit[level]["id"].get<std::int64_t>();
+      break;
+    }
+}
+
+std::vector<Station> StationService::list(const Principal& who) {
+  if (!who.can("environment:read")) throw Error::forbidden();
+  return rt_.db.read([&](soci::session& sql) {
+    std::vector<Station> out;
+    soci::rowset<soci::row> rows =
+        sql.prepare << fmt::format("SELECT {} FROM env_stations s WHERE {} ORDER BY s.name, s.id", kColumns,
+                                   scope_condition(who));
+    for (const auto& r : rows) out.push_back(station_of(r));
+    return out;
+  });
+}
+
+Station StationService::get(const Principal& who, std::int64_t id) {
+  if (!who.can("environment:read")) throw Error::forbidden();
+  auto s = rt_.db.read([&](soci::session& sql) { return load(sql, id, scope_condition(who)); });
+  if (!s) throw Error::not_found("站点不存在", "no such station");
+  return *s;
+}
+
+Station StationService::write_new(const platform::Actor& actor, const StationInput& in) {
+  Station s;
+  s.mn = *in.mn;
+  s.name = *in.name;
+  s.kind = in.kind.value_or("county");
+  s.protocol = in.protocol.value_or("2017");
+  s.lng = in.lng;
+  s.lat = in.lat;
+  s.factors = in.factors.value_or(std::vector<std::string>{});
+  s.enabled = in.enabled.value_or(true);
+  locate(s);
+  return rt_.db.write([&](Tx& tx) {
+    s.created_at = s.updated_at = platform::now_ms();
+    const std::string hash = platform::sha256_hex(*in.password), factors = join(s.factors);
+    soci::indicator lng_ind = s.lng ? soci::i_ok : soci::i_null, lat_ind = s.lat ? soci::i_ok : soci::i_null;
+    soci::indicator region_ind = s.region_id ? soci::i_ok : soci::i_null,
+                    town_ind = s.town_id ? soci::i_ok : soci::i_null;
+    double lng = s.lng.value_or(0), lat = s.lat.value_or(0);
+    long long region = s.region_id.value_or(0), town = s.town_id.value_or(0), at = s.created_at, id = 0;
+    int enabled = s.enabled ? 1 : 0;
+    tx.sql
+        << "INSERT INTO env_stations (mn, name, kind, lng, lat, region_id, town_id, password_hash, factors, protocol, "
+           "enabled, created_at, updated_at) VALUES (:mn, :name, :kind, :lng, :lat, :region, :town, :hash, :factors, "
+           ":protocol, :enabled, :at, :at2) RETURNING id",
+        soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng, lng_ind), soci::use(lat, lat_ind),
+        soci::use(region, region_ind), soci::use(town, town_ind), soci::use(hash), soci::use(factors),
+        soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(at), soci::into(id);
+    s.id = id;
+    platform::audit_operation(tx, actor, "env_station", std::to_string(s.id), "create", nullptr, station_json(s));
+    return s;
+  });
+}
+
+Station StationService::create(const Principal& who, const platform::Actor& actor, const StationInput& in) {
+  if (!who.can("environment:config")) throw Error::forbidden("无权管理监测站点", "you may not manage stations");
+  return write_new(actor, in);
+}
+
+Station StationService::add(const platform::Actor& actor, const StationInput& in) { return write_new(actor, in); }
+
+Station StationService::update(const Principal& who, const platform::Actor& actor, std::int64_t id,
+                               const StationInput& in) {
+  if (!who.can("environment:config")) throw Error::forbidden("无权管理监测站点", "you may not manage stations");
+  auto before = get(who, id);
+  Station s = before;
+  if (in.mn) s.mn = *in.mn;
+  if (in.name) s.name = *in.name;
+  if (in.kind) s.kind = *in.kind;
+  if (in.protocol) s.protocol = *in.protocol;
+  if (in.factors) s.factors = *in.factors;
+  if (in.enabled) s.enabled = *in.enabled;
+  if (in.clear_location) {
+    s.lng.reset();
+    s.lat.reset();
+  } else if (in.lng && in.lat) {
+    s.lng = in.lng;
+    s.lat = in.lat;
+  }
+  locate(s);
+  return rt_.db.write([&](Tx& tx) {
+    s.updated_at = platform::now_ms();
+    s.version = before.version + 1;
+    const std::string factors = join(s.factors);
+    soci::indicator lng_ind = s.lng ? soci::i_ok : soci::i_null, lat_ind = s.lat ? soci::i_ok : soci::i_null;
+    soci::indicator region_ind = s.region_id ? soci::i_ok : soci::i_null,
+                    town_ind = s.town_id ? soci::i_ok : soci::i_null;
+    double lng = s.lng.value_or(0), lat = s.lat.value_or(0);
+    long long region = s.region_id.value_or(0), town = s.town_id.value_or(0), at = s.updated_at, sid = id;
+    int enabled = s.enabled ? 1 : 0, version = *in.version;
+    soci::statement st =
+        (tx.sql.prepare
+             << "UPDATE env_stations SET mn = :mn, name = :name, kind = :kind, lng = :lng, lat = :lat, "
+                "region_id = :region, town_id = :town, factors = :factors, protocol = :protocol, "
+                "enabled = :enabled, updated_at = :at, version = version + 1 WHERE id = :id AND version = :v",
+         soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng, lng_ind), soci::use(lat, lat_ind),
+         soci::use(region, region_ind), soci::use(town, town_ind), soci::use(factors), soci::use(s.protocol),
+         soci::use(enabled), soci::use(at), soci::use(sid), soci::use(version));
+    st.execute(true);
+    if (st.get_affected_rows() != 1)
+      throw Error::conflict("stale", "站点已被他人修改，请刷新后重试",
+                            "the station changed meanwhile; reload and retry");
+    if (in.password) {
+      const std::string hash = platform::sha256_hex(*in.password);
+      tx.sql << "UPDATE env_stations SET password_hash = :h WHERE id = :id", soci::use(hash), soci::use(sid);
+    }
+    auto after = station_json(s);
+    if (in.password) after["password_changed"] = true;
+    platform::audit_operation(tx, actor, "env_station", std::to_string(id), "update", station_json(before), after);
+    return s;
+  });
+}
+
+}  // namespace ecity::environment

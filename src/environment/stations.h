@@ -1,0 +1,76 @@
+// The registry of monitoring stations (环境监测站点) that send HJ 212 packets: who they are (MN),
+// what they are, where (located to town and grid through the platform), their access password
+// (kept as SHA-256), the factors they report, their protocol version and whether they may send.
+//
+// Thread-safety: safe from any worker thread.
+#pragma once
+
+#include "platform/audit/audit_log.h"
+#include "platform/auth/principal.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ecity::platform {
+class Runtime;
+}
+
+namespace ecity::environment {
+
+struct Station {
+  std::int64_t id = 0;
+  std::string mn, name, kind, protocol;
+  std::optional<double> lng, lat;
+  std::optional<std::int64_t> region_id, town_id;
+  std::vector<std::string> factors;
+  bool enabled = true;
+  std::optional<std::int64_t> last_seen_at;
+  std::int64_t created_at = 0, updated_at = 0;
+  int version = 1;
+};
+
+// What a caller may set. Absent optionals leave a field as it is on update; on create, `mn`,
+// `name` and `password` are required.
+struct StationInput {
+  std::optional<std::string> mn, name, kind, protocol, password;
+  std::optional<double> lng, lat;
+  bool clear_location = false;  // lng and lat given as null
+  std::optional<std::vector<std::string>> factors;
+  std::optional<bool> enabled;
+  std::optional<int> version;  // optimistic lock on update
+};
+
+// Validates a JSON body (POST: create, PUT: update). Throws Error (invalid "validation") naming
+// every bad field.
+StationInput parse_station(const nlohmann::json& body, bool create);
+
+class StationService {
+ public:
+  explicit StationService(platform::Runtime& rt) : rt_(rt) {}
+
+  // Stations the caller may see: everything, or, for a region-scoped user, those located in
+  // their region. Ordered by name.
+  std::vector<Station> list(const platform::Principal& who);
+  // Throws Error (not_found) when absent or out of scope.
+  Station get(const platform::Principal& who, std::int64_t id);
+  // Throws Error: forbidden without environment:config; conflict ("duplicate") for a known MN;
+  // invalid for a location outside the district's map.
+  Station create(const platform::Principal& who, const platform::Actor& actor, const StationInput& in);
+  // Throws Error (conflict "stale") if `in.version` is not the stored one.
+  Station update(const platform::Principal& who, const platform::Actor& actor, std::int64_t id, const StationInput& in);
+  // For the command line (`ecity station add`): as create(), by the system.
+  Station add(const platform::Actor& actor, const StationInput& in);
+
+ private:
+  Station write_new(const platform::Actor& actor, const StationInput& in);
+  void locate(Station& s);
+  platform::Runtime& rt_;
+};
+
+nlohmann::json station_json(const Station& s);
+
+}  // namespace ecity::environment
