@@ -8,9 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <iterator>
+#include <mutex>
 
 #include <pthread.h>
-#include <mutex>
 
 namespace ecity::platform {
 
@@ -202,6 +202,8 @@ void Database::commit_loop() {
         item.done(item.error);
       } catch (const std::exception& e) {
         spdlog::error("event=group_done_failed error=\"{}\"", e.what());
+      } catch (...) {
+        spdlog::error("event=group_done_failed error=unknown");
       }
     }
     batch.clear();
