@@ -83,4 +83,41 @@ Evaluation evaluate(const std::vector<DailyResult>& days, const CompositeRule& r
   return e;
 }
 
+namespace {
+
+std::optional<std::int64_t> change_tenths(const std::optional<std::int64_t>& now,
+                                          const std::optional<std::int64_t>& before) {
+  if (!now || !before || *before == 0) return std::nullopt;
+  return round_half_even((*now - *before) * 1000, *before);
+}
+
+}  // namespace
+
+YearOnYear year_on_year(const Evaluation& now, const Evaluation& before) {
+  YearOnYear y;
+  y.good_days = now.good_days - before.good_days;
+  if (now.good_rate_tenths && before.good_rate_tenths)
+    y.good_rate_points_tenths = *now.good_rate_tenths - *before.good_rate_tenths;
+  y.composite_tenths = change_tenths(now.composite_hundredths, before.composite_hundredths);
+  y.so2_tenths = change_tenths(now.so2_mean, before.so2_mean);
+  y.no2_tenths = change_tenths(now.no2_mean, before.no2_mean);
+  y.pm10_tenths = change_tenths(now.pm10_mean, before.pm10_mean);
+  y.pm25_tenths = change_tenths(now.pm25_mean, before.pm25_mean);
+  y.co_tenths = change_tenths(now.co_p95, before.co_p95);
+  y.o3_tenths = change_tenths(now.o3_8h_p90, before.o3_8h_p90);
+  return y;
+}
+
+std::vector<std::optional<int>> rank(const std::vector<std::optional<std::int64_t>>& values, bool ascending) {
+  std::vector<std::optional<int>> out(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!values[i]) continue;
+    int better = 0;
+    for (const auto& v : values)
+      if (v && (ascending ? *v < *values[i] : *v > *values[i])) ++better;
+    out[i] = better + 1;
+  }
+  return out;
+}
+
 }  // namespace ecity::environment

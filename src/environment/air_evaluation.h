@@ -45,4 +45,22 @@ struct Evaluation {
 
 Evaluation evaluate(const std::vector<DailyResult>& days, const CompositeRule& rule = {});
 
+// A period against the same period a year earlier, as bulletins state it: good days ±N, the
+// good-day rate in percentage points, and relative changes in percent of the composite index
+// and the period concentrations (negative = lower = better), each to one decimal by GB/T 8170
+// from the published (rounded) figures. nullopt where either side is missing or the earlier
+// value is 0.
+struct YearOnYear {
+  int good_days = 0;
+  std::optional<std::int64_t> good_rate_points_tenths;  // 65.8 % vs 61.2 % → 46 (4.6 points)
+  std::optional<std::int64_t> composite_tenths;         // 4.39 vs 4.41 → −5 (−0.5 %)
+  std::optional<std::int64_t> so2_tenths, no2_tenths, pm10_tenths, pm25_tenths, co_tenths, o3_tenths;
+};
+YearOnYear year_on_year(const Evaluation& now, const Evaluation& before);
+
+// Ranks of `values` (1 = first), equal values sharing a rank and the next rank skipping
+// (1, 2, 2, 4); `ascending`: smaller first (the composite index), else larger first (the
+// good-day rate). Missing values get no rank.
+std::vector<std::optional<int>> rank(const std::vector<std::optional<std::int64_t>>& values, bool ascending);
+
 }  // namespace ecity::environment

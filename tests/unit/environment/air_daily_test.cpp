@@ -146,5 +146,35 @@ TEST(AirEvaluation, GoodDaysRateAndPeriodFigures) {
   EXPECT_TRUE(evaluate({}).composite_hundredths == std::nullopt);
 }
 
+// The reference district: composite index 4.39, "0.5 % better than last year" (4.41).
+TEST(AirEvaluation, YearOnYearAsBulletinsStateIt) {
+  Evaluation now, before;
+  now.good_days = 200;
+  now.good_rate_tenths = 658;
+  now.composite_hundredths = 439;
+  now.pm25_mean = 38;
+  now.co_p95 = 12;
+  before.good_days = 186;
+  before.good_rate_tenths = 612;
+  before.composite_hundredths = 441;
+  before.pm25_mean = 42;
+  before.co_p95 = 0;
+  const auto y = year_on_year(now, before);
+  EXPECT_EQ(y.good_days, 14);
+  EXPECT_EQ(y.good_rate_points_tenths, 46);
+  EXPECT_EQ(y.composite_tenths, -5);       // (4.39 − 4.41) / 4.41 = −0.45 % → −0.5 %
+  EXPECT_EQ(y.pm25_tenths, -95);           // (38 − 42) / 42 = −9.52 % → −9.5 %
+  EXPECT_FALSE(y.co_tenths.has_value());   // the earlier value is 0
+  EXPECT_FALSE(y.so2_tenths.has_value());  // missing on both sides
+}
+
+TEST(AirEvaluation, RanksShareTiesAndSkip) {
+  const std::vector<std::optional<std::int64_t>> index{439, 412, std::nullopt, 439, 398};
+  EXPECT_EQ(rank(index, true), (std::vector<std::optional<int>>{3, 2, std::nullopt, 3, 1}));
+  const std::vector<std::optional<std::int64_t>> rate{658, 700, 658};
+  EXPECT_EQ(rank(rate, false), (std::vector<std::optional<int>>{2, 1, 2}));
+  EXPECT_TRUE(rank({}, true).empty());
+}
+
 }  // namespace
 }  // namespace ecity::environment
