@@ -1,6 +1,7 @@
 #include "appeals/service.h"
 
 #include "platform/db/row.h"
+#include "platform/db/tree_path.h"
 #include "platform/error.h"
 #include "platform/runtime.h"
 
@@ -22,12 +23,6 @@ namespace {
 
 // Paths come from the database ("/1/7/"); anything else would be a bug, and must never
 // reach an SQL string.
-std::string safe_path(const std::string& p) {
-  for (char c : p)
-    if (!(c == '/' || (c >= '0' && c <= '9'))) throw std::logic_error("unexpected org path: " + p);
-  return p;
-}
-
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
 constexpr std::int64_t kMsPerDay = 86'400'000;
@@ -161,14 +156,14 @@ std::string AppealService::scope_condition(const Principal& who) {
         return "1 = 1";
       case platform::DataScope::kDepartment:
         if (!who.department_path.empty()) {
-          auto depts = "(SELECT id FROM departments WHERE path LIKE '" + safe_path(who.department_path) + "%')";
+          auto depts = platform::subtree_ids("departments", who.department_path);
           parts.push_back("a.lead_department_id IN " + depts);
           parts.push_back("a.id IN (SELECT appeal_id FROM appeal_co_units WHERE department_id IN " + depts + ")");
         }
         break;
       case platform::DataScope::kRegion:
         if (!who.region_path.empty()) {
-          auto regions = "(SELECT id FROM regions WHERE path LIKE '" + safe_path(who.region_path) + "%')";
+          auto regions = platform::subtree_ids("regions", who.region_path);
           parts.push_back("a.region_id IN " + regions);
           parts.push_back("a.lead_region_id IN " + regions);
           parts.push_back("a.sub_region_id IN " + regions);

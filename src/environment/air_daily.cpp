@@ -13,8 +13,6 @@ using platform::round_half_even;
 struct Mean {
   std::int64_t sum = 0;
   std::int64_t n = 0;
-  // Rounded once to `decimals` in the data's unit.
-  std::int64_t rounded(int decimals) const { return round_half_even(sum * pow10(decimals), n * pow10(kInputScale)); }
   // this > other, exactly (cross-multiplied).
   bool above(const Mean& o) const { return static_cast<__int128>(sum) * o.n > static_cast<__int128>(o.sum) * n; }
 };
@@ -27,7 +25,7 @@ std::optional<std::int64_t> mean_of_day(const DayHours& day, Pollutant p) {
       ++m.n;
     }
   if (m.n < kMinHours) return std::nullopt;
-  return m.rounded(result_decimals(p));
+  return rounded_mean(m.sum, m.n, p);
 }
 
 std::optional<std::int64_t> o3_max_1h(const DayHours& day) {
@@ -39,7 +37,7 @@ std::optional<std::int64_t> o3_max_1h(const DayHours& day) {
       if (!top || *v > *top) top = v;
     }
   if (n < kMinHours) return std::nullopt;
-  return round_half_even(*top, pow10(kInputScale));
+  return rounded_mean(*top, 1, Pollutant::kO3);
 }
 
 // The largest of the 17 eight-hour moving averages that lie inside the day (hours 0–7 … 16–23).
@@ -58,19 +56,19 @@ std::optional<std::int64_t> o3_max_8h(const DayHours& day) {
     if (!top || w.above(*top)) top = w;
   }
   if (!top) return std::nullopt;
-  const std::int64_t rounded = top->rounded(0);
+  const std::int64_t rounded = rounded_mean(top->sum, top->n, Pollutant::kO3);
   // Too few windows, unless those there already exceed the limit (that cannot be undone).
   if (valid < kMinWindows && rounded <= 160) return std::nullopt;
   return rounded;
 }
 
-std::optional<int> score(AqiStandard s, AqiItem item, const std::optional<std::int64_t>& c) {
-  return c ? iaqi(s, item, *c) : std::nullopt;
-}
-
 }  // namespace
 
 int result_decimals(Pollutant p) { return p == Pollutant::kCO ? 1 : 0; }
+
+std::int64_t rounded_mean(std::int64_t sum, std::int64_t n, Pollutant p) {
+  return round_half_even(sum * pow10(result_decimals(p)), n * pow10(kInputScale));
+}
 
 DailyResult daily_result(const DayHours& day, AqiStandard s) {
   DailyResult r;
@@ -81,17 +79,17 @@ DailyResult daily_result(const DayHours& day, AqiStandard s) {
   r.o3_1h_max = o3_max_1h(day);
   r.o3_8h_max = o3_max_8h(day);
   const auto& m = r.mean;
-  r.iaqi_so2 = score(s, AqiItem::kSO2_24h, m[static_cast<std::size_t>(Pollutant::kSO2)]);
-  r.iaqi_no2 = score(s, AqiItem::kNO2_24h, m[static_cast<std::size_t>(Pollutant::kNO2)]);
-  r.iaqi_co = score(s, AqiItem::kCO_24h, m[static_cast<std::size_t>(Pollutant::kCO)]);
-  r.iaqi_pm10 = score(s, AqiItem::kPM10_24h, m[static_cast<std::size_t>(Pollutant::kPM10)]);
-  r.iaqi_pm25 = score(s, AqiItem::kPM25_24h, m[static_cast<std::size_t>(Pollutant::kPM25)]);
-  r.iaqi_o3_8h = score(s, AqiItem::kO3_8h, r.o3_8h_max);
+  r.iaqi_so2 = iaqi(s, AqiItem::kSO2_24h, m[static_cast<std::size_t>(Pollutant::kSO2)]);
+  r.iaqi_no2 = iaqi(s, AqiItem::kNO2_24h, m[static_cast<std::size_t>(Pollutant::kNO2)]);
+  r.iaqi_co = iaqi(s, AqiItem::kCO_24h, m[static_cast<std::size_t>(Pollutant::kCO)]);
+  r.iaqi_pm10 = iaqi(s, AqiItem::kPM10_24h, m[static_cast<std::size_t>(Pollutant::kPM10)]);
+  r.iaqi_pm25 = iaqi(s, AqiItem::kPM25_24h, m[static_cast<std::size_t>(Pollutant::kPM25)]);
+  r.iaqi_o3_8h = iaqi(s, AqiItem::kO3_8h, r.o3_8h_max);
   std::vector<SubIndex> items{{"SO2", r.iaqi_so2}, {"NO2", r.iaqi_no2}, {"CO", r.iaqi_co}};
   if (s == AqiStandard::k2012) {
     // The daily report of 2012 also scores the O3 1-hour maximum; an 8-hour maximum above 800
     // is not scored (the 1-hour value stands for it), which is not a missing value.
-    r.iaqi_o3_1h = score(s, AqiItem::kO3_1h, r.o3_1h_max);
+    r.iaqi_o3_1h = iaqi(s, AqiItem::kO3_1h, r.o3_1h_max);
     items.push_back({"O3_1h", r.iaqi_o3_1h});
     if (!(r.o3_8h_max && *r.o3_8h_max > 800)) items.push_back({"O3_8h", r.iaqi_o3_8h});
   } else {

@@ -21,6 +21,9 @@ constexpr std::size_t kPollutants = 6;
 constexpr int kInputScale = 6;
 // Decimals of a result in its unit: 0, or 1 for CO.
 int result_decimals(Pollutant p);
+// The exact mean sum / n of values at kInputScale, rounded once (GB/T 8170) to the resolution
+// of `p`'s results. REQUIRES: n > 0.
+std::int64_t rounded_mean(std::int64_t sum, std::int64_t n, Pollutant p);
 
 // One hour's 1-hour means; nullopt = missing or flagged invalid.
 using HourValues = std::array<std::optional<std::int64_t>, kPollutants>;

@@ -1,13 +1,8 @@
 #include "environment/air_hourly.h"
 
-#include "platform/numeric/decimal.h"
-
 namespace ecity::environment {
 
 namespace {
-
-using platform::pow10;
-using platform::round_half_even;
 
 constexpr std::size_t at(Pollutant p) { return static_cast<std::size_t>(p); }
 
@@ -22,12 +17,7 @@ std::optional<std::int64_t> moving(std::span<const HourValues> hours, Pollutant 
       ++n;
     }
   if (n < static_cast<std::int64_t>(min_valid)) return std::nullopt;
-  const int d = result_decimals(p);
-  return round_half_even(sum * pow10(d), n * pow10(kInputScale));
-}
-
-std::optional<int> score(AqiStandard s, AqiItem item, const std::optional<std::int64_t>& c) {
-  return c ? iaqi(s, item, *c) : std::nullopt;
+  return rounded_mean(sum, n, p);
 }
 
 }  // namespace
@@ -37,12 +27,11 @@ HourlyResult hourly_result(std::span<const HourValues> hours, AqiStandard s) {
   r.standard = s;
   const auto& now = hours.back();
   for (std::size_t p = 0; p < kPollutants; ++p)
-    if (now[p])
-      r.hour[p] = round_half_even(*now[p] * pow10(result_decimals(static_cast<Pollutant>(p))), pow10(kInputScale));
-  r.iaqi_no2 = score(s, AqiItem::kNO2_1h, r.hour[at(Pollutant::kNO2)]);
-  r.iaqi_co = score(s, AqiItem::kCO_1h, r.hour[at(Pollutant::kCO)]);
-  r.iaqi_o3_1h = score(s, AqiItem::kO3_1h, r.hour[at(Pollutant::kO3)]);
-  r.iaqi_so2 = score(s, AqiItem::kSO2_1h, r.hour[at(Pollutant::kSO2)]);
+    if (now[p]) r.hour[p] = rounded_mean(*now[p], 1, static_cast<Pollutant>(p));
+  r.iaqi_no2 = iaqi(s, AqiItem::kNO2_1h, r.hour[at(Pollutant::kNO2)]);
+  r.iaqi_co = iaqi(s, AqiItem::kCO_1h, r.hour[at(Pollutant::kCO)]);
+  r.iaqi_o3_1h = iaqi(s, AqiItem::kO3_1h, r.hour[at(Pollutant::kO3)]);
+  r.iaqi_so2 = iaqi(s, AqiItem::kSO2_1h, r.hour[at(Pollutant::kSO2)]);
   std::vector<SubIndex> items;
   if (s == AqiStandard::k2012) {
     r.o3_8h = moving(hours, Pollutant::kO3, 8, kMinWindowHours);
@@ -50,16 +39,16 @@ HourlyResult hourly_result(std::span<const HourValues> hours, AqiStandard s) {
     r.pm25_24h = moving(hours, Pollutant::kPM25, 24, kMinHours);
     if (r.hour[at(Pollutant::kSO2)] && *r.hour[at(Pollutant::kSO2)] > 800) {
       r.so2_24h = moving(hours, Pollutant::kSO2, 24, kMinHours);
-      r.iaqi_so2 = score(s, AqiItem::kSO2_24h, r.so2_24h);
+      r.iaqi_so2 = iaqi(s, AqiItem::kSO2_24h, r.so2_24h);
     }
-    r.iaqi_o3_8h = score(s, AqiItem::kO3_8h, r.o3_8h);
-    r.iaqi_pm10 = score(s, AqiItem::kPM10_24h, r.pm10_24h);
-    r.iaqi_pm25 = score(s, AqiItem::kPM25_24h, r.pm25_24h);
+    r.iaqi_o3_8h = iaqi(s, AqiItem::kO3_8h, r.o3_8h);
+    r.iaqi_pm10 = iaqi(s, AqiItem::kPM10_24h, r.pm10_24h);
+    r.iaqi_pm25 = iaqi(s, AqiItem::kPM25_24h, r.pm25_24h);
     items = {{"SO2", r.iaqi_so2}, {"NO2", r.iaqi_no2}, {"CO", r.iaqi_co}, {"O3_1h", r.iaqi_o3_1h}};
     if (!(r.o3_8h && *r.o3_8h > 800)) items.push_back({"O3_8h", r.iaqi_o3_8h});
   } else {
-    r.iaqi_pm10 = score(s, AqiItem::kPM10_24h, r.hour[at(Pollutant::kPM10)]);
-    r.iaqi_pm25 = score(s, AqiItem::kPM25_24h, r.hour[at(Pollutant::kPM25)]);
+    r.iaqi_pm10 = iaqi(s, AqiItem::kPM10_24h, r.hour[at(Pollutant::kPM10)]);
+    r.iaqi_pm25 = iaqi(s, AqiItem::kPM25_24h, r.hour[at(Pollutant::kPM25)]);
     items = {{"SO2", r.iaqi_so2}, {"NO2", r.iaqi_no2}, {"CO", r.iaqi_co}, {"O3", r.iaqi_o3_1h}};
   }
   items.push_back({"PM10", r.iaqi_pm10});

@@ -96,6 +96,10 @@ std::optional<int> iaqi(AqiStandard s, AqiItem item, std::int64_t c) {
   return static_cast<int>(i_lo + platform::ceil_div((c - lo) * (i_hi - i_lo), hi - lo));
 }
 
+std::optional<int> iaqi(AqiStandard s, AqiItem item, const std::optional<std::int64_t>& c) {
+  return c ? iaqi(s, item, *c) : std::nullopt;
+}
+
 AqiLevel level_of(int aqi) {
   if (aqi <= 50) return {1, "一级", "优", "#00E400"};
   if (aqi <= 100) return {2, "二级", "良", "#FFFF00"};

@@ -30,6 +30,8 @@ enum class AqiItem { kSO2_24h, kSO2_1h, kNO2_24h, kNO2_1h, kCO_24h, kCO_1h, kO3_
 // value instead, which the caller supplies (2026 scores them 200 and 300). Above the last
 // breakpoint the index is 500.
 std::optional<int> iaqi(AqiStandard s, AqiItem item, std::int64_t concentration);
+// The same for a concentration that may be missing (NA in, NA out).
+std::optional<int> iaqi(AqiStandard s, AqiItem item, const std::optional<std::int64_t>& concentration);
 
 struct AqiLevel {
   int level = 0;            // 1–6

@@ -54,6 +54,16 @@ std::vector<std::string> fields(const std::string& line, std::size_t number, std
   return f;
 }
 
+// A measured value: a plain decimal from 0 to `max` in its unit, at `scale`.
+std::int64_t value_of(const std::string& text, int scale, std::int64_t max, const std::string& column,
+                      std::size_t number) {
+  const auto v = parse_scaled(text, scale);
+  if (!v || *v < 0 || *v > max * platform::pow10(scale))
+    throw line_error(number, fmt::format("{} 的值无效：{}", column, text),
+                     fmt::format("invalid {} value: {}", column, text));
+  return *v;
+}
+
 std::string opt(const std::optional<std::int64_t>& v, int decimals) {
   return v ? format_scaled(*v, decimals, decimals) : "";
 }
@@ -94,11 +104,8 @@ std::vector<DayHours> read_hourly_csv(std::istream& in) {
     s[static_cast<std::size_t>(hour)] = true;
     for (std::size_t i = 1; i < f.size(); ++i) {
       if (f[i].empty()) continue;
-      const auto v = parse_scaled(f[i], kInputScale);
-      if (!v || *v < 0 || *v > 100'000 * platform::pow10(kInputScale))
-        throw line_error(number, fmt::format("{} 的值无效：{}", kHeader[i], f[i]),
-                         fmt::format("invalid {} value: {}", kHeader[i], f[i]));
-      day.hours[static_cast<std::size_t>(hour)][static_cast<std::size_t>(kSlots[i - 1])] = v;
+      day.hours[static_cast<std::size_t>(hour)][static_cast<std::size_t>(kSlots[i - 1])] =
+          value_of(f[i], kInputScale, 100'000, kHeader[i], number);
     }
   }
   std::vector<DayHours> out;
@@ -187,11 +194,7 @@ std::string classify_water_csv(std::istream& in) {
     WaterSample s{};
     for (std::size_t c = 2; c < f.size(); ++c) {
       if (f[c].empty()) continue;
-      const auto v = parse_scaled(f[c], kWaterScale);
-      if (!v || *v < 0 || *v > 1'000'000 * platform::pow10(kWaterScale))
-        throw line_error(number, fmt::format("{} 的值无效：{}", header[c], f[c]),
-                         fmt::format("invalid {} value: {}", header[c], f[c]));
-      s[slot[c - 2]] = v;
+      s[slot[c - 2]] = value_of(f[c], kWaterScale, 1'000'000, header[c], number);
     }
     auto [it, fresh] = sections.try_emplace(f[0], Section{*body, {}});
     if (fresh) order.push_back(f[0]);

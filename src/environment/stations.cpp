@@ -2,6 +2,7 @@
 
 #include "platform/db/migrations.h"
 #include "platform/db/row.h"
+#include "platform/db/tree_path.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
 #include "platform/runtime.h"
@@ -59,9 +60,7 @@ std::string scope_condition(const Principal& who) {
   for (auto s : who.scopes)
     if (s == platform::DataScope::kAll || s == platform::DataScope::kDepartment) return "1 = 1";
   if (who.region_path.empty()) return "1 = 0";
-  for (char c : who.region_path)
-    if (!(c == '/' || (c >= '0' && c <= '9'))) throw std::logic_error("unexpected region path");
-  return "s.region_id IN (SELECT id FROM regions WHERE path LIKE '" + who.region_path + "%')";
+  return "s.region_id IN " + platform::subtree_ids("regions", who.region_path);
 }
 
 std::optional<Station> load(soci::session& sql, std::int64_t id, const std::string& scope) {
@@ -212,19 +211,18 @@ Station StationService::write_new(const platform::Actor& actor, const StationInp
   return rt_.db.write([&](Tx& tx) {
     s.created_at = s.updated_at = platform::now_ms();
     const std::string hash = platform::sha256_hex(*in.password), factors = join(s.factors);
-    soci::indicator lng_ind = s.lng ? soci::i_ok : soci::i_null, lat_ind = s.lat ? soci::i_ok : soci::i_null;
-    soci::indicator region_ind = s.region_id ? soci::i_ok : soci::i_null,
-                    town_ind = s.town_id ? soci::i_ok : soci::i_null;
-    double lng = s.lng.value_or(0), lat = s.lat.value_or(0);
-    long long region = s.region_id.value_or(0), town = s.town_id.value_or(0), at = s.created_at, id = 0;
+    platform::Nullable<double> lng(s.lng), lat(s.lat);
+    platform::Nullable<long long> region(s.region_id), town(s.town_id);
+    long long at = s.created_at, id = 0;
     int enabled = s.enabled ? 1 : 0;
     tx.sql
         << "INSERT INTO env_stations (mn, name, kind, lng, lat, region_id, town_id, password_hash, factors, protocol, "
            "enabled, created_at, updated_at) VALUES (:mn, :name, :kind, :lng, :lat, :region, :town, :hash, :factors, "
            ":protocol, :enabled, :at, :at2) RETURNING id",
-        soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng, lng_ind), soci::use(lat, lat_ind),
-        soci::use(region, region_ind), soci::use(town, town_ind), soci::use(hash), soci::use(factors),
-        soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(at), soci::into(id);
+        soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng.value, lng.ind),
+        soci::use(lat.value, lat.ind), soci::use(region.value, region.ind), soci::use(town.value, town.ind),
+        soci::use(hash), soci::use(factors), soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(at),
+        soci::into(id);
     s.id = id;
     platform::audit_operation(tx, actor, "env_station", std::to_string(s.id), "create", nullptr, station_json(s));
     return s;
@@ -261,20 +259,19 @@ Station StationService::update(const Principal& who, const platform::Actor& acto
     s.updated_at = platform::now_ms();
     s.version = before.version + 1;
     const std::string factors = join(s.factors);
-    soci::indicator lng_ind = s.lng ? soci::i_ok : soci::i_null, lat_ind = s.lat ? soci::i_ok : soci::i_null;
-    soci::indicator region_ind = s.region_id ? soci::i_ok : soci::i_null,
-                    town_ind = s.town_id ? soci::i_ok : soci::i_null;
-    double lng = s.lng.value_or(0), lat = s.lat.value_or(0);
-    long long region = s.region_id.value_or(0), town = s.town_id.value_or(0), at = s.updated_at, sid = id;
+    platform::Nullable<double> lng(s.lng), lat(s.lat);
+    platform::Nullable<long long> region(s.region_id), town(s.town_id);
+    long long at = s.updated_at, sid = id;
     int enabled = s.enabled ? 1 : 0, version = *in.version;
     soci::statement st =
         (tx.sql.prepare
              << "UPDATE env_stations SET mn = :mn, name = :name, kind = :kind, lng = :lng, lat = :lat, "
                 "region_id = :region, town_id = :town, factors = :factors, protocol = :protocol, "
                 "enabled = :enabled, updated_at = :at, version = version + 1 WHERE id = :id AND version = :v",
-         soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng, lng_ind), soci::use(lat, lat_ind),
-         soci::use(region, region_ind), soci::use(town, town_ind), soci::use(factors), soci::use(s.protocol),
-         soci::use(enabled), soci::use(at), soci::use(sid), soci::use(version));
+         soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng.value, lng.ind),
+         soci::use(lat.value, lat.ind), soci::use(region.value, region.ind), soci::use(town.value, town.ind),
+         soci::use(factors), soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(sid),
+         soci::use(version));
     st.execute(true);
     if (st.get_affected_rows() != 1)
       throw Error::conflict("stale", "站点已被他人修改，请刷新后重试",

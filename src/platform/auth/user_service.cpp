@@ -19,14 +19,6 @@ namespace {
 // Far enough to mean "until an administrator unlocks": 9999-12-31.
 constexpr std::int64_t kLockedForever = 253402214400000;
 
-// Materialised paths are built by us from integer ids; check anyway before inlining.
-std::string safe_path(const std::string& p) {
-  for (char c : p)
-    if (c != '/' && !std::isdigit(static_cast<unsigned char>(c))) throw Error::internal();
-  return p;
-}
-
-
 void validate_phone(Fields& f, const std::optional<std::string>& phone) {
   if (!phone || phone->empty()) return;
   bool ok = phone->size() >= 5 && phone->size() <= 20 &&
@@ -96,15 +88,15 @@ std::string UserService::scope_condition(const Principal& who) {
       case DataScope::kAll: return "1=1";
       case DataScope::kDepartment:
         if (!who.department_path.empty())
-          parts.push_back("u.department_id IN (SELECT id FROM departments WHERE path LIKE '" +
-                          safe_path(who.department_path) + "%')");
+          parts.push_back("u.department_id IN " + subtree_ids("departments", who.department_path));
         break;
       case DataScope::kRegion:
         if (!who.region_path.empty()) {
-          auto p = safe_path(who.region_path);
-          parts.push_back("u.region_id IN (SELECT id FROM regions WHERE path LIKE '" + p +
-                          "%') OR u.department_id IN (SELECT d.id FROM departments d JOIN regions r ON r.id = "
-                          "d.region_id WHERE r.path LIKE '" + p + "%')");
+          const auto& p = checked_tree_path(who.region_path);
+          parts.push_back("u.region_id IN " + subtree_ids("regions", p) +
+                          " OR u.department_id IN (SELECT d.id FROM departments d JOIN regions r ON r.id = "
+                          "d.region_id WHERE r.path LIKE '" +
+                          p + "%')");
         }
         break;
       case DataScope::kSelf: parts.push_back("u.id = " + std::to_string(who.user_id)); break;
