@@ -1,7 +1,17 @@
 #include "app/environment_cmd.h"
 
+#include "app/process.h"
 #include "environment/csv_io.h"
+#include "environment/module.h"
+#include "environment/readings.h"
+#include "environment/simulator.h"
 #include "platform/error.h"
+#include "platform/numeric/decimal.h"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <fstream>
 
 #include <iostream>
 #include <memory>
@@ -53,6 +63,138 @@ void add_environment_commands(CLI::App& app) {
   water->require_subcommand(1);
   auto* classify = water->add_subcommand("classify", "断面类别：section,class,exceeding (samples CSV on stdin)");
   classify->callback([] { run("water", [] { std::cout << environment::classify_water_csv(std::cin); }); });
+}
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+// "YYYY-MM-DD" as the epoch ms of its local midnight.
+std::int64_t date_ms(const std::string& date, const char* option) {
+  std::string digits;
+  for (char c : date)
+    if (c != '-') digits += c;
+  const auto t = date.size() == 10 ? environment::data_time_ms(digits + "000000") : std::nullopt;
+  if (!t)
+    throw Error::invalid("argument-invalid", std::string(option) + " 应为 YYYY-MM-DD",
+                         std::string(option) + " must be YYYY-MM-DD");
+  return *t;
+}
+
+}  // namespace
+
+void add_environment_data_commands(CLI::App& app, CLI::App& import_cmd,
+                                   std::function<std::unique_ptr<platform::Runtime>()> runtime) {
+  struct ImportArgs {
+    std::string file, station;
+  };
+  auto ia = std::make_shared<ImportArgs>();
+  auto* import_air = import_cmd.add_subcommand("air", "import past hourly air data of one station (CSV as ecity air)");
+  import_air->add_option("FILE", ia->file, "hourly CSV: time,so2,no2,co,o3,pm10,pm25")->required();
+  import_air->add_option("--station", ia->station, "the station's MN")->required();
+  import_air->callback([ia, runtime] {
+    run("import", [&] {
+      std::ifstream in(ia->file);
+      if (!in) throw Error::invalid("file-missing", "找不到文件 " + ia->file, "file not found: " + ia->file);
+      const auto days = environment::read_hourly_csv(in);
+      auto rt = runtime();
+      auto station = rt->module<environment::EnvironmentModule>()->stations().by_mn(ia->station);
+      if (!station)
+        throw Error::invalid("unknown-station", "没有设备编号为 " + ia->station + " 的站点",
+                             "no station has MN " + ia->station);
+      const platform::Actor cli{std::nullopt, "cli", "127.0.0.1"};
+      const auto r = environment::import_hourly(rt->db, cli, station->id, days);
+      std::cout << fmt::format("imported {} hours of {} ({} to {}): {} stored, {} already present\n", r.hours,
+                               station->mn, r.first, r.last, r.stored, r.duplicates);
+    });
+  });
+
+  auto* simulate = app.add_subcommand("simulate", "simulated data sources (HJ 212 stations, model hours)");
+  simulate->require_subcommand(1);
+  struct SimArgs {
+    environment::SimulatorOptions o;
+    bool register_missing = false;
+    std::string from, to;
+    int station = 0;
+  };
+  auto sa = std::make_shared<SimArgs>();
+  auto* stations = simulate->add_subcommand("stations", "a fleet of HJ 212 stations sending to a listener");
+  stations->add_option("--count", sa->o.count, "stations (default 10)")->check(CLI::Range(1, 60000));
+  stations->add_option("--port", sa->o.port, "the listener's port (ecity serve --hj212-port)")
+      ->required()
+      ->check(CLI::Range(1, 65535));
+  stations->add_option("--host", sa->o.host, "the listener's address (default 127.0.0.1)");
+  stations->add_option("--rate", sa->o.rate, "real-time packets per second per station (default 1/30)")
+      ->check(CLI::Range(0.0, 1000.0));
+  stations->add_option("--duration", sa->o.duration_s, "seconds to run (default: until interrupted)")
+      ->check(CLI::Range(0, 86400 * 365));
+  stations->add_option("--history-hours", sa->o.history_hours, "hourly packets each station uploads first")
+      ->check(CLI::Range(0, 24 * 400));
+  stations->add_option("--first", sa->o.first, "index of the first station (default 0)")->check(CLI::Range(0, 999999));
+  stations->add_option("--prefix", sa->o.mn_prefix, "MN prefix (default SIMAIR; MN = prefix + 6 digits)");
+  stations->add_option("--password", sa->o.password, "access password of every simulated station");
+  stations->add_flag("--register", sa->register_missing, "register the stations that are missing (needs the database)");
+  stations->callback([sa, runtime] {
+    run("simulate", [&] {
+      if (sa->register_missing) {
+        auto rt = runtime();
+        std::vector<environment::StationInput> inputs;
+        for (int i = sa->o.first; i < sa->o.first + sa->o.count; ++i) {
+          environment::StationInput in;
+          in.mn = environment::simulated_mn(sa->o.mn_prefix, i);
+          in.name = fmt::format("模拟站 {}", in.mn->substr(sa->o.mn_prefix.size()));
+          in.password = sa->o.password;
+          in.kind = "micro";
+          in.factors = std::vector<std::string>(environment::kAqiCodes.begin(), environment::kAqiCodes.end());
+          inputs.push_back(std::move(in));
+        }
+        const platform::Actor cli{std::nullopt, "cli", "127.0.0.1"};
+        const int added = rt->module<environment::EnvironmentModule>()->stations().add_missing(cli, inputs);
+        std::cerr << "registered " << added << " station(s)\n";
+      }
+      raise_descriptor_limit();
+      std::signal(SIGINT, [](int) { g_stop = true; });
+      std::signal(SIGTERM, [](int) { g_stop = true; });
+      const auto r = environment::run_simulator(sa->o, &g_stop);
+      std::cout << nlohmann::json{{"stations", sa->o.count},
+                                  {"connected", r.connected},
+                                  {"failed", r.failed},
+                                  {"dropped", r.dropped},
+                                  {"sent", r.sent},
+                                  {"answered", r.answered},
+                                  {"seconds", r.seconds},
+                                  {"answered_per_s", r.seconds > 0 ? static_cast<double>(r.answered) / r.seconds : 0},
+                                  {"steady_answered_per_s", r.steady_per_s}}
+                       .dump()
+                << "\n";
+      if (r.connected == 0) throw CLI::RuntimeError(1);
+    });
+  });
+
+  auto* csv = simulate->add_subcommand("csv", "the air model's hourly values as CSV (the format of ecity air)");
+  csv->add_option("--from", sa->from, "first date, YYYY-MM-DD")->required();
+  csv->add_option("--to", sa->to, "last date, YYYY-MM-DD")->required();
+  csv->add_option("--station", sa->station, "station index (default 0)")->check(CLI::Range(0, 999999));
+  csv->callback([sa] {
+    run("simulate", [&] {
+      const auto from = date_ms(sa->from, "--from"), to = date_ms(sa->to, "--to");
+      if (to < from || to - from > 3660LL * 86'400'000)
+        throw Error::invalid("argument-invalid", "日期范围无效（至多十年）", "invalid range (ten years at most)");
+      std::string out = "time,so2,no2,co,o3,pm10,pm25\n";
+      for (std::int64_t t = from; t < to + 86'400'000; t += 3'600'000) {
+        const auto m = environment::model_hour(sa->station, t);
+        out += environment::local_time_text(t).substr(0, 13);
+        for (std::size_t k = 0; k < environment::kPollutants; ++k) {
+          out += ',';
+          if (!m.missing && environment::usable_flag(m.flag) && m.value[k])
+            out += platform::format_scaled(*m.value[k], environment::kInputScale,
+                                           k == static_cast<std::size_t>(environment::Pollutant::kCO) ? 3 : 0);
+        }
+        out += '\n';
+      }
+      std::cout << out;
+    });
+  });
 }
 
 }  // namespace ecity::app

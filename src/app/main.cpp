@@ -4,6 +4,7 @@
 #include "app/demo.h"
 #include "app/environment_cmd.h"
 #include "app/modules.h"
+#include "app/process.h"
 #include "appeals/demo_year.h"
 #include "environment/module.h"
 #include "platform/calendar/store.h"
@@ -55,9 +56,11 @@ Config load_config(const Options& o) {
   return c;
 }
 
-int serve(const Options& o, std::optional<int> port) {
+int serve(const Options& o, std::optional<int> port, std::optional<int> hj212_port) {
   auto config = load_config(o);
   if (port) config.server.port = *port;
+  if (hj212_port) config.hj212.port = *hj212_port;
+  app::raise_descriptor_limit();
   Runtime rt(config);
   app::add_modules(rt);
   rt.prepare();
@@ -71,6 +74,9 @@ int serve(const Options& o, std::optional<int> port) {
   rt.in_flight = [&server] { return server.in_flight(); };
   server.start();
   server.stop_on_signals();
+  rt.serve_modules();
+  if (auto* env = rt.module<environment::EnvironmentModule>(); env && env->listener())
+    std::cout << "ecity HJ 212 listener on " << config.hj212.host << ":" << env->listener()->port() << std::endl;
   if (!rt.static_files.available())
     spdlog::warn("event=console_missing web_root={} hint=\"npm --prefix web run build\"", config.server.web_root);
   std::cout << "ecity serving http://" << config.server.host << ":" << server.port() << "/" << std::endl;
@@ -100,6 +106,9 @@ int main(int argc, char** argv) {
   std::optional<int> port;
   auto* serve_cmd = app.add_subcommand("serve", "serve the API and the console");
   serve_cmd->add_option("--port", port, "override server.port");
+  std::optional<int> hj212_port;
+  serve_cmd->add_option("--hj212-port", hj212_port, "open the HJ 212 station listener on this port (hj212.port)")
+      ->check(CLI::Range(1, 65535));
 
   auto* migrate_cmd = app.add_subcommand("migrate", "apply pending database migrations");
   bool status = false;
@@ -156,6 +165,12 @@ int main(int argc, char** argv) {
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   app::add_environment_commands(app);
+  app::add_environment_data_commands(app, *import_cmd, [&opts] {
+    auto rt = std::make_unique<Runtime>(load_config(opts));
+    app::add_modules(*rt);
+    rt->prepare();
+    return rt;
+  });
   app::add_calendar_command(app, [&](bool local) {
     const Config c = load_config(opts);
     Calendar cal = Calendar::load(c.calendar.file);
@@ -184,7 +199,7 @@ int main(int argc, char** argv) {
                          "give the password with --password or ECITY_PASSWORD");
   };
   try {
-    if (serve_cmd->parsed()) return serve(opts, port);
+    if (serve_cmd->parsed()) return serve(opts, port, hj212_port);
     if (version_cmd->parsed()) {
       std::cout << "ecity " << ECITY_VERSION << "\n";
       return 0;

@@ -104,6 +104,7 @@ void FrameReader::compact() {
   if (pos_ == 0) return;
   if (pos_ >= buf_.size()) {
     buf_.clear();
+    if (buf_.capacity() > 16384) buf_.shrink_to_fit();  // an idle connection keeps no big buffer
   } else if (pos_ > 4096 && pos_ * 2 > buf_.size()) {
     buf_.erase(0, pos_);
   } else {
@@ -113,9 +114,25 @@ void FrameReader::compact() {
 }
 
 std::optional<FrameReader::Item> FrameReader::next() {
+  // Bytes are read from the caller's buffer while nothing is held (feed_view: no copy), else from
+  // buf_. Whatever is left of the caller's buffer when a frame is incomplete is kept in buf_.
+  auto advance = [this](std::size_t n) {
+    if (!ext_.empty())
+      ext_.remove_prefix(n);
+    else
+      pos_ += n;
+  };
+  auto need_more = [this]() -> std::optional<Item> {
+    if (!ext_.empty()) {
+      buf_.assign(ext_.data(), ext_.size());
+      pos_ = 0;
+      ext_ = {};
+    }
+    return std::nullopt;
+  };
   for (;;) {
-    compact();
-    const std::string_view b(buf_.data() + pos_, buf_.size() - pos_);
+    if (ext_.empty()) compact();
+    const std::string_view b = ext_.empty() ? std::string_view(buf_.data() + pos_, buf_.size() - pos_) : ext_;
     if (b.empty()) return std::nullopt;
     const auto start = b.find("##");
     if (start != 0) {
@@ -124,12 +141,12 @@ std::optional<FrameReader::Item> FrameReader::next() {
       if (start == std::string_view::npos && b.back() == '#') --n;  // may begin the next `##`
       bool only_line_ends = true;
       for (std::size_t i = 0; i < n; ++i) only_line_ends = only_line_ends && (b[i] == '\r' || b[i] == '\n');
-      pos_ += n;
-      if (n == 0) return std::nullopt;
+      advance(n);
+      if (n == 0) return need_more();
       if (only_line_ends) continue;
       return Item{Reject::kGarbage, {}, n};
     }
-    if (b.size() < 6) return std::nullopt;
+    if (b.size() < 6) return need_more();
     std::size_t len = 0;
     bool digits = true;
     for (int i = 2; i < 6; ++i) {
@@ -138,24 +155,24 @@ std::optional<FrameReader::Item> FrameReader::next() {
       len = len * 10 + static_cast<std::size_t>(c - '0');
     }
     if (!digits || len > limits_.max_length) {
-      pos_ += 2;  // re-synchronise on the next `##`
+      advance(2);  // re-synchronise on the next `##`
       return Item{Reject::kBadLength, {}, 2};
     }
-    if (b.size() < 6 + len + 4) return std::nullopt;
+    if (b.size() < 6 + len + 4) return need_more();
     const std::string_view segment = b.substr(6, len);
     const int sent = parse_hex4(b.substr(6 + len, 4));
     if (sent < 0 || static_cast<std::uint16_t>(sent) != crc(segment)) {
       // A damaged frame (dropped or glued bytes): drop it up to the next `##` after its start.
       auto next_frame = b.find("##", 2);
       const std::size_t n = next_frame == std::string_view::npos ? b.size() - (b.back() == '#' ? 1 : 0) : next_frame;
-      pos_ += n;
+      advance(n);
       return Item{Reject::kBadCrc, {}, n};
     }
     std::size_t end = 6 + len + 4;
     if (limits_.strict_tail) {
-      if (b.size() < end + 2) return std::nullopt;
+      if (b.size() < end + 2) return need_more();
       if (b.substr(end, 2) != "\r\n") {
-        pos_ += 2;
+        advance(2);
         return Item{Reject::kBadTail, {}, 2};
       }
     }
@@ -164,7 +181,7 @@ std::optional<FrameReader::Item> FrameReader::next() {
     // skipped when they arrive.
     if (b.size() > end && b[end] == '\r') ++end;
     if (b.size() > end && b[end] == '\n') ++end;
-    pos_ += end;
+    advance(end);
     return good;
   }
 }

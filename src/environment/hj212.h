@@ -39,12 +39,29 @@ struct FrameLimits {
 };
 
 // Cuts a byte stream into data segments. Feed whatever arrived; take frames until none is
-// complete. Keeps at most one frame's worth of bytes.
+// complete. Keeps at most one frame's worth of bytes, and with feed_view() nothing between frames.
 class FrameReader {
  public:
   explicit FrameReader(FrameLimits limits = {}) : limits_(limits) {}
 
-  void feed(std::string_view bytes) { buf_.append(bytes.data(), bytes.size()); }
+  // Takes a copy of bytes that arrived.
+  void feed(std::string_view bytes) {
+    keep_view();
+    buf_.append(bytes.data(), bytes.size());
+  }
+  // The same without a copy while the reader holds nothing (a listener reading into one buffer
+  // for every connection): `bytes` must stay valid until next() has returned nullopt. Only an
+  // incomplete frame's bytes are then kept.
+  void feed_view(std::string_view bytes) {
+    keep_view();
+    if (buf_.size() == pos_) {
+      buf_.clear();
+      pos_ = 0;
+      ext_ = bytes;
+    } else {
+      buf_.append(bytes.data(), bytes.size());
+    }
+  }
 
   struct Item {
     std::optional<Reject> reject;  // set: a refused frame (or skipped garbage)
@@ -55,13 +72,20 @@ class FrameReader {
   // the next call of next() or feed(): nothing is copied on the way.
   std::optional<Item> next();
   // Bytes held waiting for the rest of a frame.
-  std::size_t buffered() const { return buf_.size() - pos_; }
+  std::size_t buffered() const { return buf_.size() - pos_ + ext_.size(); }
 
  private:
   void compact();
+  // Bytes of a feed_view() not drained: kept before anything new arrives.
+  void keep_view() {
+    if (ext_.empty()) return;
+    buf_.append(ext_.data(), ext_.size());
+    ext_ = {};
+  }
   FrameLimits limits_;
   std::string buf_;
   std::size_t pos_ = 0;
+  std::string_view ext_;  // the caller's bytes while they are read in place (feed_view)
 };
 
 // One `code-suffix=value` pair of the data area, in the order sent (duplicates kept).

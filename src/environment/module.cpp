@@ -23,7 +23,22 @@ std::vector<platform::RoleGrant> EnvironmentModule::role_grants() const {
   };
 }
 
-void EnvironmentModule::prepare(platform::Runtime& rt) { stations_ = std::make_unique<StationService>(rt); }
+void EnvironmentModule::prepare(platform::Runtime& rt) {
+  stations_ = std::make_unique<StationService>(rt);
+  stations_->on_change([this] {
+    if (listener_) listener_->reload();
+  });
+}
+
+void EnvironmentModule::serve(platform::Runtime& rt) {
+  if (rt.config.hj212.port == 0) return;
+  listener_ = std::make_unique<Hj212Listener>(rt, rt.config.hj212);
+  listener_->start();
+}
+
+void EnvironmentModule::stop() {
+  if (listener_) listener_->stop();
+}
 
 void EnvironmentModule::register_routes(platform::Runtime& rt) {
   auto& r = rt.router;

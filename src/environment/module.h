@@ -1,7 +1,9 @@
 // The environment module (生态环境) as the platform sees it: permissions, roles and routes.
-// So far: the station registry; the HJ 212 listener, data and evaluations follow (issue 4).
+// The station registry, the HJ 212 listener (opened by serve() when hj212.port is set), station
+// data and evaluations.
 #pragma once
 
+#include "environment/listener.h"
 #include "environment/stations.h"
 
 #include "platform/module.h"
@@ -17,11 +19,16 @@ class EnvironmentModule : public platform::Module {
   std::vector<platform::RoleGrant> role_grants() const override;
   void prepare(platform::Runtime& rt) override;
   void register_routes(platform::Runtime& rt) override;
+  void serve(platform::Runtime& rt) override;
+  void stop() override;
 
   StationService& stations() { return *stations_; }
+  // The listener while serving, else nullptr.
+  Hj212Listener* listener() { return listener_.get(); }
 
  private:
   std::unique_ptr<StationService> stations_;
+  std::unique_ptr<Hj212Listener> listener_;
 };
 
 }  // namespace ecity::environment

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace ecity::environment {
 
 namespace {
@@ -19,7 +21,7 @@ using platform::Tx;
 
 constexpr const char* kColumns =
     "s.id, s.mn, s.name, s.kind, s.lng, s.lat, s.region_id, s.town_id, s.factors, s.protocol, s.enabled, "
-    "s.last_seen_at, s.created_at, s.updated_at, s.version";
+    "s.last_seen_at, s.created_at, s.updated_at, s.version, s.units, s.aliases";
 
 Station station_of(const soci::row& r) {
   Station s;
@@ -44,6 +46,8 @@ Station station_of(const soci::row& r) {
   s.created_at = platform::get_i64(r, 12);
   s.updated_at = platform::get_i64(r, 13);
   s.version = static_cast<int>(platform::get_i64(r, 14));
+  s.units = split_pairs(platform::get_str(r, 15));
+  s.aliases = split_pairs(platform::get_str(r, 16));
   return s;
 }
 
@@ -78,7 +82,32 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+bool code_like(const std::string& code) {
+  bool ok = !code.empty() && code.size() <= 16;
+  for (char c : code) ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+  return ok;
+}
+
 }  // namespace
+
+std::string join_pairs(const std::map<std::string, std::string>& pairs) {
+  std::string out;
+  for (const auto& [k, v] : pairs) out += (out.empty() ? "" : ",") + k + "=" + v;
+  return out;
+}
+
+std::map<std::string, std::string> split_pairs(std::string_view text) {
+  std::map<std::string, std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    auto comma = text.find(',', at);
+    if (comma == std::string_view::npos) comma = text.size();
+    auto item = text.substr(at, comma - at);
+    auto eq = item.find('=');
+    if (eq != std::string_view::npos) out.emplace(item.substr(0, eq), item.substr(eq + 1));
+    at = comma + 1;
+  }
+  return out;
+}
 
 nlohmann::json station_json(const Station& s) {
   auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
@@ -91,6 +120,8 @@ nlohmann::json station_json(const Station& s) {
           {"region_id", opt(s.region_id)},
           {"town_id", opt(s.town_id)},
           {"factors", s.factors},
+          {"units", s.units},
+          {"aliases", s.aliases},
           {"protocol", s.protocol},
           {"enabled", s.enabled},
           {"last_seen_at", opt(s.last_seen_at)},
@@ -100,8 +131,8 @@ nlohmann::json station_json(const Station& s) {
 }
 
 StationInput parse_station(const nlohmann::json& body, bool create) {
-  platform::Fields f(body,
-                     {"mn", "name", "kind", "protocol", "password", "lng", "lat", "factors", "enabled", "version"});
+  platform::Fields f(body, {"mn", "name", "kind", "protocol", "password", "lng", "lat", "factors", "units", "aliases",
+                            "enabled", "version"});
   StationInput in;
   if (create || body.contains("mn")) {
     in.mn = f.str("mn", 64);
@@ -145,12 +176,34 @@ StationInput parse_station(const nlohmann::json& body, bool create) {
     if (!in.clear_location) f.fail("lng", "经纬度须同时填写", "give both lng and lat");
   if (body.contains("factors")) {
     in.factors = f.str_list("factors", 16, 64);
-    for (const auto& code : *in.factors) {
-      bool ok = !code.empty();
-      for (char c : code) ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-      if (!ok) f.fail("factors", "因子编码只能含字母和数字：" + code, "factor codes are letters and digits: " + code);
-    }
+    for (const auto& code : *in.factors)
+      if (!code_like(code))
+        f.fail("factors", "因子编码只能含字母和数字：" + code, "factor codes are letters and digits: " + code);
   }
+  // A map of codes to codes (aliases) or to units: a JSON object of short strings.
+  auto pairs = [&](const char* name, const std::function<bool(const std::string&, const std::string&)>& check)
+      -> std::optional<std::map<std::string, std::string>> {
+    if (!body.contains(name)) return std::nullopt;
+    const auto& v = body[name];
+    if (!v.is_object() || v.size() > 32) {
+      f.fail(name, "应为对象（至多 32 项）", "must be an object of at most 32 entries");
+      return std::nullopt;
+    }
+    std::map<std::string, std::string> out;
+    for (const auto& [k, x] : v.items()) {
+      if (!x.is_string() || !code_like(k) || !check(k, x.get<std::string>())) {
+        f.fail(name, "无效的项：" + k, "invalid entry: " + k);
+        continue;
+      }
+      out.emplace(k, x.get<std::string>());
+    }
+    return out;
+  };
+  in.units = pairs("units", [](const std::string& code, const std::string& unit) {
+    static const std::set<std::string> aqi = {"a21026", "a21004", "a21005", "a05024", "a34002", "a34004"};
+    return aqi.count(code) == 1 && (unit == "ug/m3" || unit == "mg/m3" || unit == "ng/m3");
+  });
+  in.aliases = pairs("aliases", [](const std::string&, const std::string& to) { return code_like(to); });
   if (body.contains("enabled")) {
     if (!body["enabled"].is_boolean())
       f.fail("enabled", "应为 true 或 false", "must be true or false");
@@ -197,7 +250,7 @@ Station StationService::get(const Principal& who, std::int64_t id) {
   return *s;
 }
 
-Station StationService::write_new(const platform::Actor& actor, const StationInput& in) {
+Station StationService::prepare_new(const StationInput& in) {
   Station s;
   s.mn = *in.mn;
   s.name = *in.name;
@@ -206,26 +259,64 @@ Station StationService::write_new(const platform::Actor& actor, const StationInp
   s.lng = in.lng;
   s.lat = in.lat;
   s.factors = in.factors.value_or(std::vector<std::string>{});
+  s.units = in.units.value_or(std::map<std::string, std::string>{});
+  s.aliases = in.aliases.value_or(std::map<std::string, std::string>{});
   s.enabled = in.enabled.value_or(true);
   locate(s);
+  return s;
+}
+
+void StationService::insert(Tx& tx, const platform::Actor& actor, Station& s, const std::string& password) {
+  s.created_at = s.updated_at = platform::now_ms();
+  const std::string hash = platform::sha256_hex(password), factors = join(s.factors), units = join_pairs(s.units),
+                    aliases = join_pairs(s.aliases);
+  platform::Nullable<double> lng(s.lng), lat(s.lat);
+  platform::Nullable<long long> region(s.region_id), town(s.town_id);
+  long long at = s.created_at, id = 0;
+  int enabled = s.enabled ? 1 : 0;
+  tx.sql << "INSERT INTO env_stations (mn, name, kind, lng, lat, region_id, town_id, password_hash, factors, protocol, "
+            "enabled, created_at, updated_at, units, aliases) VALUES (:mn, :name, :kind, :lng, :lat, :region, :town, "
+            ":hash, :factors, :protocol, :enabled, :at, :at2, :units, :aliases) RETURNING id",
+      soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng.value, lng.ind),
+      soci::use(lat.value, lat.ind), soci::use(region.value, region.ind), soci::use(town.value, town.ind),
+      soci::use(hash), soci::use(factors), soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(at),
+      soci::use(units), soci::use(aliases), soci::into(id);
+  s.id = id;
+  if (changed_) tx.after_commit(changed_);
+  platform::audit_operation(tx, actor, "env_station", std::to_string(s.id), "create", nullptr, station_json(s));
+}
+
+Station StationService::write_new(const platform::Actor& actor, const StationInput& in) {
+  Station s = prepare_new(in);
   return rt_.db.write([&](Tx& tx) {
-    s.created_at = s.updated_at = platform::now_ms();
-    const std::string hash = platform::sha256_hex(*in.password), factors = join(s.factors);
-    platform::Nullable<double> lng(s.lng), lat(s.lat);
-    platform::Nullable<long long> region(s.region_id), town(s.town_id);
-    long long at = s.created_at, id = 0;
-    int enabled = s.enabled ? 1 : 0;
-    tx.sql
-        << "INSERT INTO env_stations (mn, name, kind, lng, lat, region_id, town_id, password_hash, factors, protocol, "
-           "enabled, created_at, updated_at) VALUES (:mn, :name, :kind, :lng, :lat, :region, :town, :hash, :factors, "
-           ":protocol, :enabled, :at, :at2) RETURNING id",
-        soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng.value, lng.ind),
-        soci::use(lat.value, lat.ind), soci::use(region.value, region.ind), soci::use(town.value, town.ind),
-        soci::use(hash), soci::use(factors), soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(at),
-        soci::into(id);
-    s.id = id;
-    platform::audit_operation(tx, actor, "env_station", std::to_string(s.id), "create", nullptr, station_json(s));
+    insert(tx, actor, s, *in.password);
     return s;
+  });
+}
+
+int StationService::add_missing(const platform::Actor& actor, const std::vector<StationInput>& inputs) {
+  std::vector<Station> prepared;
+  for (const auto& in : inputs) prepared.push_back(prepare_new(in));
+  return rt_.db.write([&](Tx& tx) {
+    std::set<std::string> known;
+    soci::rowset<std::string> rows = tx.sql.prepare << "SELECT mn FROM env_stations";
+    for (const auto& mn : rows) known.insert(mn);
+    int added = 0;
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+      if (!known.insert(prepared[i].mn).second) continue;
+      insert(tx, actor, prepared[i], *inputs[i].password);
+      ++added;
+    }
+    return added;
+  });
+}
+
+std::optional<Station> StationService::by_mn(const std::string& mn) {
+  return rt_.db.read([&](soci::session& sql) -> std::optional<Station> {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << fmt::format("SELECT {} FROM env_stations s WHERE s.mn = :mn", kColumns), soci::use(mn));
+    for (const auto& r : rows) return station_of(r);
+    return std::nullopt;
   });
 }
 
@@ -246,6 +337,8 @@ Station StationService::update(const Principal& who, const platform::Actor& acto
   if (in.kind) s.kind = *in.kind;
   if (in.protocol) s.protocol = *in.protocol;
   if (in.factors) s.factors = *in.factors;
+  if (in.units) s.units = *in.units;
+  if (in.aliases) s.aliases = *in.aliases;
   if (in.enabled) s.enabled = *in.enabled;
   if (in.clear_location) {
     s.lng.reset();
@@ -258,7 +351,7 @@ Station StationService::update(const Principal& who, const platform::Actor& acto
   return rt_.db.write([&](Tx& tx) {
     s.updated_at = platform::now_ms();
     s.version = before.version + 1;
-    const std::string factors = join(s.factors);
+    const std::string factors = join(s.factors), units = join_pairs(s.units), aliases = join_pairs(s.aliases);
     platform::Nullable<double> lng(s.lng), lat(s.lat);
     platform::Nullable<long long> region(s.region_id), town(s.town_id);
     long long at = s.updated_at, sid = id;
@@ -267,11 +360,12 @@ Station StationService::update(const Principal& who, const platform::Actor& acto
         (tx.sql.prepare
              << "UPDATE env_stations SET mn = :mn, name = :name, kind = :kind, lng = :lng, lat = :lat, "
                 "region_id = :region, town_id = :town, factors = :factors, protocol = :protocol, "
-                "enabled = :enabled, updated_at = :at, version = version + 1 WHERE id = :id AND version = :v",
+                "enabled = :enabled, updated_at = :at, units = :units, aliases = :aliases, version = version + 1 "
+                "WHERE id = :id AND version = :v",
          soci::use(s.mn), soci::use(s.name), soci::use(s.kind), soci::use(lng.value, lng.ind),
          soci::use(lat.value, lat.ind), soci::use(region.value, region.ind), soci::use(town.value, town.ind),
-         soci::use(factors), soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(sid),
-         soci::use(version));
+         soci::use(factors), soci::use(s.protocol), soci::use(enabled), soci::use(at), soci::use(units),
+         soci::use(aliases), soci::use(sid), soci::use(version));
     st.execute(true);
     if (st.get_affected_rows() != 1)
       throw Error::conflict("stale", "站点已被他人修改，请刷新后重试",
@@ -282,6 +376,7 @@ Station StationService::update(const Principal& who, const platform::Actor& acto
     }
     auto after = station_json(s);
     if (in.password) after["password_changed"] = true;
+    if (changed_) tx.after_commit(changed_);
     platform::audit_operation(tx, actor, "env_station", std::to_string(id), "update", station_json(before), after);
     return s;
   });

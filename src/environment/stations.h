@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,10 @@ struct Station {
   std::optional<double> lng, lat;
   std::optional<std::int64_t> region_id, town_id;
   std::vector<std::string> factors;
+  // Units of AQI factors that differ from µg/m³ (CO mg/m³): factor code → ug/m3, mg/m3 or ng/m3.
+  std::map<std::string, std::string> units;
+  // Vendor factor codes → standard codes (o31104 → a05024).
+  std::map<std::string, std::string> aliases;
   bool enabled = true;
   std::optional<std::int64_t> last_seen_at;
   std::int64_t created_at = 0, updated_at = 0;
@@ -40,6 +46,7 @@ struct StationInput {
   std::optional<double> lng, lat;
   bool clear_location = false;  // lng and lat given as null
   std::optional<std::vector<std::string>> factors;
+  std::optional<std::map<std::string, std::string>> units, aliases;
   std::optional<bool> enabled;
   std::optional<int> version;  // optimistic lock on update
 };
@@ -64,13 +71,27 @@ class StationService {
   Station update(const platform::Principal& who, const platform::Actor& actor, std::int64_t id, const StationInput& in);
   // For the command line (`ecity station add`): as create(), by the system.
   Station add(const platform::Actor& actor, const StationInput& in);
+  // Registers, in one transaction, those of `inputs` whose MN is not known yet (the simulator's
+  // fleet). Returns how many were added.
+  int add_missing(const platform::Actor& actor, const std::vector<StationInput>& inputs);
+  // The station with this MN, whoever asks (the command line).
+  std::optional<Station> by_mn(const std::string& mn);
+  // Called after a station was created or changed (the listener reloads its directory).
+  void on_change(std::function<void()> fn) { changed_ = std::move(fn); }
 
  private:
   Station write_new(const platform::Actor& actor, const StationInput& in);
+  Station prepare_new(const StationInput& in);
+  void insert(platform::Tx& tx, const platform::Actor& actor, Station& s, const std::string& password);
   void locate(Station& s);
   platform::Runtime& rt_;
+  std::function<void()> changed_;
 };
 
 nlohmann::json station_json(const Station& s);
+
+// `k=v,k=v` (the stored form of units and aliases) and back.
+std::string join_pairs(const std::map<std::string, std::string>& pairs);
+std::map<std::string, std::string> split_pairs(std::string_view text);
 
 }  // namespace ecity::environment

@@ -2,6 +2,7 @@
 // module to the Runtime before prepare(); the Runtime then, in this order: applies every
 // migration, registers the modules' permissions, creates or grants their roles (once per
 // `grants_key`), calls prepare() on each module, and, in register_routes(), their routes.
+// `ecity serve` then calls serve() on each, and the Runtime calls stop() before it goes away.
 //
 // A module depends on platform/ only and talks to other modules through the event bus.
 #pragma once
@@ -35,6 +36,9 @@ class Module {
   // After migrations and roles: load reference data, start jobs.
   virtual void prepare(Runtime&) {}
   virtual void register_routes(Runtime&) {}
+  // When the process serves (`ecity serve`), after the HTTP server started: open listeners of
+  // the module's own (the HJ 212 port) and start what only a server runs.
+  virtual void serve(Runtime&) {}
   // Before the Runtime is destroyed: stop jobs.
   virtual void stop() {}
 };

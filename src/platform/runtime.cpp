@@ -83,6 +83,10 @@ bool Runtime::ready() {
   }
 }
 
+void Runtime::serve_modules() {
+  for (auto& m : modules_) m->serve(*this);
+}
+
 void Runtime::register_routes() {
   add_system_routes(*this);
   add_auth_routes(*this);

@@ -47,6 +47,8 @@ class Runtime {
   void prepare();
   // Routes of every platform subsystem, then of every module. Called once.
   void register_routes();
+  // Module::serve() of every module (ecity serve, once its HTTP server runs).
+  void serve_modules();
   // Static files, then the router; records metrics. Answers through `reply`, exactly once,
   // now or later (asynchronous routes); `req` must outlive the reply. Never throws.
   void handle(Request& req, const Reply& reply);

@@ -21,13 +21,22 @@ void check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  // The first byte chooses the read sizes, so that frames straddle reads differently.
+  // The first byte chooses the read sizes, so that frames straddle reads differently, and
+  // whether reads are copied (feed) or read in place (feed_view, from a buffer that is
+  // overwritten after every read, as the listener's is).
   const std::size_t step = 1 + data[0] % 64;
+  const bool in_place = data[0] & 0x80;
+  std::string scratch;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   FrameReader reader;
   Packet packet;
   for (std::size_t at = 0; at < bytes.size(); at += step) {
-    reader.feed(bytes.substr(at, step));
+    if (in_place) {
+      scratch.assign(bytes.substr(at, step));
+      reader.feed_view(scratch);
+    } else {
+      reader.feed(bytes.substr(at, step));
+    }
     while (auto item = reader.next()) {
       if (item->reject) continue;
       const auto segment = item->segment;
@@ -42,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check(back && !back->reject);
     }
     check(reader.buffered() <= 9999 + 12 + step);
+    scratch.assign(scratch.size(), '\xAA');  // the next read overwrites the buffer
   }
   return 0;
 }

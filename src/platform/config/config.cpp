@@ -52,6 +52,19 @@ std::vector<Binding> bindings(Config& c) {
       {"limits", "open311_per_minute", &c.limits.open311_per_minute},
       {"files", "dir", &c.files.dir},
       {"files", "max_bytes", &c.files.max_bytes},
+      {"hj212", "host", &c.hj212.host},
+      {"hj212", "port", &c.hj212.port},
+      {"hj212", "io_threads", &c.hj212.io_threads},
+      {"hj212", "max_connections", &c.hj212.max_connections},
+      {"hj212", "max_per_ip", &c.hj212.max_per_ip},
+      {"hj212", "login_timeout_s", &c.hj212.login_timeout_s},
+      {"hj212", "frame_timeout_s", &c.hj212.frame_timeout_s},
+      {"hj212", "idle_timeout_s", &c.hj212.idle_timeout_s},
+      {"hj212", "garbage_limit_bytes", &c.hj212.garbage_limit_bytes},
+      {"hj212", "max_frame_bytes", &c.hj212.max_frame_bytes},
+      {"hj212", "clock_skew_s", &c.hj212.clock_skew_s},
+      {"hj212", "max_age_days", &c.hj212.max_age_days},
+      {"hj212", "realtime_retention_days", &c.hj212.realtime_retention_days},
       {"log", "level", &c.log.level},
   };
 }
@@ -102,6 +115,21 @@ void check_ranges(const Config& c) {
   positive("limits.public_writes_per_hour", c.limits.public_writes_per_hour);
   positive("limits.open311_per_minute", c.limits.open311_per_minute);
   positive("files.max_bytes", c.files.max_bytes);
+  if (c.hj212.port < 0 || c.hj212.port > 65535)
+    throw config_error("hj212.port", "超出范围 0–65535", "out of range 0-65535");
+  for (const auto& [name, v] : {std::pair{"hj212.io_threads", c.hj212.io_threads},
+                                {"hj212.max_connections", c.hj212.max_connections},
+                                {"hj212.login_timeout_s", c.hj212.login_timeout_s},
+                                {"hj212.frame_timeout_s", c.hj212.frame_timeout_s},
+                                {"hj212.idle_timeout_s", c.hj212.idle_timeout_s},
+                                {"hj212.garbage_limit_bytes", c.hj212.garbage_limit_bytes},
+                                {"hj212.clock_skew_s", c.hj212.clock_skew_s},
+                                {"hj212.max_age_days", c.hj212.max_age_days},
+                                {"hj212.realtime_retention_days", c.hj212.realtime_retention_days}})
+    positive(name, v);
+  if (c.hj212.max_per_ip < 0) throw config_error("hj212.max_per_ip", "不能为负数", "must not be negative");
+  if (c.hj212.max_frame_bytes < 64 || c.hj212.max_frame_bytes > 9999)
+    throw config_error("hj212.max_frame_bytes", "超出范围 64–9999", "out of range 64-9999");
   if (c.auth.argon2_mem_kib < 8) throw config_error("auth.argon2_mem_kib", "过小", "too small");
   const auto& s = c.database.sqlite_synchronous;
   if (s != "FULL" && s != "NORMAL" && s != "EXTRA" && s != "OFF")

@@ -78,6 +78,24 @@ struct FilesConfig {
   std::int64_t max_bytes = 20 << 20;  // 20 MiB; larger uploads answer 413
 };
 
+// The HJ 212 listener of the environment module (monitoring stations connect here). Off
+// unless a port is given (here or by `ecity serve --hj212-port`).
+struct Hj212Config {
+  std::string host = "127.0.0.1";  // 0.0.0.0 to take stations from other machines
+  int port = 0;                    // 0: no listener
+  int io_threads = 1;
+  int max_connections = 12000;       // the process raises its descriptor limit to fit
+  int max_per_ip = 0;                // 0: none (stations behind one carrier NAT share an address)
+  int login_timeout_s = 120;         // a new connection must deliver a first packet within this
+  int frame_timeout_s = 30;          // a started frame must complete within this (slow loris)
+  int idle_timeout_s = 3900;         // hourly-only stations speak once an hour
+  int garbage_limit_bytes = 65536;   // refused bytes since the last good packet before a connection is dropped
+  int max_frame_bytes = 9999;        // data-segment length; the 2017 text says 1024, the field exceeds it
+  int clock_skew_s = 600;            // DataTime later than now by more than this is refused
+  int max_age_days = 400;            // DataTime older than this is refused (import history with `ecity import air`)
+  int realtime_retention_days = 30;  // real-time (2011) and minute (2051) rows older than this are pruned
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
 };
@@ -90,6 +108,7 @@ struct Config {
   EventsConfig events;
   LimitsConfig limits;
   FilesConfig files;
+  Hj212Config hj212;
   LogConfig log;
 
   // Loads `path` (missing file is not an error when `required` is false) and applies the

@@ -35,9 +35,9 @@ void Metrics::add_sampler(std::string name, std::string help, std::string type, 
   samplers_[std::move(name)] = Sampler{std::move(help), std::move(type), std::move(fn)};
 }
 
-void Metrics::count(const std::string& name, const std::string& label, const std::string& value) {
+void Metrics::count(const std::string& name, const std::string& label, const std::string& value, std::uint64_t n) {
   std::lock_guard lock(mu_);
-  ++counters_[name][{label, value}];
+  counters_[name][{label, value}] += n;
 }
 
 std::string Metrics::render() const {

@@ -21,8 +21,8 @@ class Metrics {
   void observe(const std::string& route, const std::string& method, int status, double seconds);
   // A gauge or counter rendered on every scrape: name, help, type ("gauge"/"counter"), value.
   void add_sampler(std::string name, std::string help, std::string type, std::function<double()> fn);
-  // Counter with one label, e.g. hj212_rejected_total{reason="crc"}.
-  void count(const std::string& name, const std::string& label, const std::string& value);
+  // Counter with one label, e.g. hj212_rejected_total{reason="crc"}, raised by n.
+  void count(const std::string& name, const std::string& label, const std::string& value, std::uint64_t n = 1);
   std::string render() const;
 
  private:

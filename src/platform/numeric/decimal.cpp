@@ -33,7 +33,7 @@ std::optional<std::int64_t> parse_scaled(std::string_view text, int scale) {
   std::int64_t whole = 0;
   int int_digits = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    if (++int_digits > 15) return std::nullopt;
+    if (++int_digits > 15 || int_digits + scale > 18) return std::nullopt;  // int64 holds 18 digits
     whole = whole * 10 + (text[i++] - '0');
   }
   bool any_digit = int_digits > 0;

@@ -25,7 +25,8 @@ std::int64_t ceil_div(std::int64_t num, std::int64_t den);
 
 // Parses a plain decimal ("12", "-3.5", ".35", "0.350") into value × 10^scale. Digits beyond
 // `scale` are rounded by GB/T 8170 on the text itself. nullopt for anything else: empty text,
-// signs alone, exponents, spaces, junk, more than 15 integer digits. REQUIRES: 0 <= scale <= 9.
+// signs alone, exponents, spaces, junk, more than 15 integer digits (or than 18 - scale, which
+// would not fit the result). REQUIRES: 0 <= scale <= 9.
 std::optional<std::int64_t> parse_scaled(std::string_view text, int scale);
 
 // Changes a value's scale; dropped decimals are rounded by GB/T 8170. REQUIRES: 0 <= from, to <= 9.

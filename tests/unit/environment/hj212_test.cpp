@@ -198,31 +198,41 @@ TEST(Hj212, TheFieldCorpusIsAccountedForLineByLine) {
       good_segments.insert(std::string(seg));
       parsed += parse_segment(seg) ? 1 : 0;
     }
-    // The stream, in uneven chunks.
-    FrameReader r;
-    std::size_t ok = 0, refused = 0, found_in_line = 0;
-    std::mt19937 rng(3);
-    for (std::size_t at = 0; at < all.size();) {
-      const std::size_t n = std::min<std::size_t>(1 + rng() % 3000, all.size() - at);
-      r.feed(std::string_view(all.data() + at, n));
-      at += n;
-      for (auto& it : read_all(r)) {
-        if (it.reject) {
-          ++refused;
+    // The stream, in uneven chunks: copied (feed), and read in place from one buffer that the
+    // next read overwrites (feed_view, as the listener reads).
+    for (const bool in_place : {false, true}) {
+      FrameReader r;
+      std::size_t ok = 0, refused = 0, found_in_line = 0;
+      std::mt19937 rng(3);
+      std::string scratch;
+      for (std::size_t at = 0; at < all.size();) {
+        const std::size_t n = std::min<std::size_t>(1 + rng() % 3000, all.size() - at);
+        if (in_place) {
+          scratch.assign(all.data() + at, n);
+          r.feed_view(scratch);
         } else {
-          ++ok;
-          found_in_line += good_segments.count(std::string(it.segment));
+          r.feed(std::string_view(all.data() + at, n));
         }
+        at += n;
+        for (auto& it : read_all(r)) {
+          if (it.reject) {
+            ++refused;
+          } else {
+            ++ok;
+            found_in_line += good_segments.count(std::string(it.segment));
+          }
+        }
+        scratch.assign(scratch.size(), '#');
       }
+      EXPECT_EQ(r.buffered(), 0u) << name;
+      // Every frame good on its own line is found by the stream reader; each damaged line costs
+      // one refusal (its good neighbours are not lost).
+      EXPECT_EQ(found_in_line, line_ok) << name << (in_place ? " in place" : "");
+      EXPECT_EQ(ok + refused, lines) << name << ": ok " << ok << " refused " << refused;
     }
-    EXPECT_EQ(r.buffered(), 0u) << name;
-    // Every frame good on its own line is found by the stream reader; each damaged line costs
-    // one refusal (its good neighbours are not lost).
-    EXPECT_EQ(found_in_line, line_ok) << name;
-    EXPECT_EQ(ok + refused, lines) << name << ": ok " << ok << " refused " << refused;
     EXPECT_GT(line_ok, lines * 99 / 100) << name;
     EXPECT_EQ(parsed, line_ok) << name;
-    std::cout << name << ": " << lines << " lines, " << line_ok << " good, " << refused << " refused\n";
+    std::cout << name << ": " << lines << " lines, " << line_ok << " good\n";
   }
 }
 

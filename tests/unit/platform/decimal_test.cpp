@@ -35,6 +35,10 @@ TEST(Decimal, ParsesAndRoundsOnTheDigits) {
   EXPECT_EQ(parse_scaled("0.00005", 6), 50);
   for (const char* bad : {"", "-", ".", "1e3", " 1", "1 ", "1,5", "abc", "1.2.3", "--1", "1234567890123456", "峄城"})
     EXPECT_FALSE(parse_scaled(bad, 2).has_value()) << bad;
+  // The result must fit 18 digits: at scale 6, twelve integer digits do, thirteen do not.
+  EXPECT_EQ(parse_scaled("999999999999.5", 6), 999'999'999'999'500'000);
+  EXPECT_FALSE(parse_scaled("1000000000000", 6).has_value());
+  EXPECT_FALSE(parse_scaled("999999999999999", 6).has_value());
 }
 
 TEST(Decimal, RescalesAndFormats) {
