@@ -7,6 +7,7 @@
 #   4. /healthz p99 while 20 clients sign in continuously (argon2id).
 #   5. Idle resident memory and time from start to a ready /readyz on an empty database.
 #   6. Appeal intake over HTTP against the sqlite3 C API (bench/intake.sh, ROUNDS=2).
+#   7. The HJ 212 listener with 10,000 simulated stations (bench/hj212_load.sh).
 # Traffic goes to 127.0.0.1 only; every load is bounded in time. DURATION=seconds per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,3 +90,7 @@ echo "start to ready /readyz on an empty database (includes migrating it): ${rea
 # Appeal intake over HTTP (group commit, synchronous=FULL) against the same rows inserted one
 # transaction each with the sqlite3 C API, alternated on fresh databases.
 ROUNDS=${ROUNDS:-2} DURATION=$DURATION bench/intake.sh | tail -n +2
+
+# The HJ 212 listener: 10,000 simulated stations on loopback, answered after commit.
+echo "== HJ 212 listener under load (bench/hj212_load.sh)"
+DURATION=30 bench/hj212_load.sh | tail -n +2

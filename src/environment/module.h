@@ -3,6 +3,7 @@
 // data and evaluations.
 #pragma once
 
+#include "environment/air_service.h"
 #include "environment/listener.h"
 #include "environment/stations.h"
 
@@ -27,7 +28,9 @@ class EnvironmentModule : public platform::Module {
   Hj212Listener* listener() { return listener_.get(); }
 
  private:
+  nlohmann::json with_online(const Station& s);
   std::unique_ptr<StationService> stations_;
+  std::unique_ptr<AirService> air_;
   std::unique_ptr<Hj212Listener> listener_;
 };
 
