@@ -31,9 +31,12 @@ std::string admin() {
   return t;
 }
 
-// A listener of the test's own, with short timeouts and small limits.
+// A listener of the suite's own, with short timeouts and small limits; stopped after the
+// suite, while the runtime it writes to still exists.
+std::unique_ptr<environment::Hj212Listener> g_listener;
+
 environment::Hj212Listener& listener() {
-  static environment::Hj212Listener* l = [] {
+  if (!g_listener) {
     platform::Hj212Config c;
     c.port = 0;
     c.max_connections = 40;
@@ -41,12 +44,16 @@ environment::Hj212Listener& listener() {
     c.frame_timeout_s = 2;
     c.idle_timeout_s = 30;
     c.garbage_limit_bytes = 8192;
-    auto* x = new environment::Hj212Listener(runtime(), c);
-    x->start();
-    return x;
-  }();
-  return *l;
+    g_listener = std::make_unique<environment::Hj212Listener>(runtime(), c);
+    g_listener->start();
+  }
+  return *g_listener;
 }
+
+class EnvironmentIngest : public ::testing::Test {
+ public:
+  static void TearDownTestSuite() { g_listener.reset(); }
+};
 
 std::int64_t add_station(const std::string& mn, const json& extra = json::object()) {
   json body = {{"mn", mn}, {"name", "测试站 " + mn}, {"password", "Pw-" + mn}};
@@ -166,7 +173,7 @@ std::uint64_t metric(const std::string& line_start) {
 
 std::uint64_t rejected(const std::string& reason) { return metric("hj212_rejected_total{reason=\"" + reason + "\"}"); }
 
-TEST(EnvironmentIngest, HourlyDataStoredOnceAndAnsweredAfterCommit) {
+TEST_F(EnvironmentIngest, HourlyDataStoredOnceAndAnsweredAfterCommit) {
   const auto id = add_station("IT-ING-01");
   Station s;
   const std::string cp = "DataTime=" + hour_ago(2) +
@@ -204,7 +211,7 @@ TEST(EnvironmentIngest, HourlyDataStoredOnceAndAnsweredAfterCommit) {
   }
 }
 
-TEST(EnvironmentIngest, SplitMessageFillsOneRowAndEachPartIsAnswered) {
+TEST_F(EnvironmentIngest, SplitMessageFillsOneRowAndEachPartIsAnswered) {
   const auto id = add_station("IT-ING-02");
   Station s;
   const auto t = hour_ago(3);
@@ -228,7 +235,7 @@ TEST(EnvironmentIngest, SplitMessageFillsOneRowAndEachPartIsAnswered) {
   EXPECT_EQ(rows_of(id)[0].value[0], 9'000'000);
 }
 
-TEST(EnvironmentIngest, BadPacketsAreRefusedWithoutClosingAHealthyConnection) {
+TEST_F(EnvironmentIngest, BadPacketsAreRefusedWithoutClosingAHealthyConnection) {
   const auto id = add_station("IT-ING-03");
   Station s;
   const auto good =
@@ -290,7 +297,7 @@ TEST(EnvironmentIngest, BadPacketsAreRefusedWithoutClosingAHealthyConnection) {
   }
 }
 
-TEST(EnvironmentIngest, UnknownStationsAndWrongPasswordsAreRefused) {
+TEST_F(EnvironmentIngest, UnknownStationsAndWrongPasswordsAreRefused) {
   const auto id = add_station("IT-ING-04");
   const auto before_mn = rejected("unknown_mn"), before_pw = rejected("bad_password");
   Station s;
@@ -314,7 +321,7 @@ TEST(EnvironmentIngest, UnknownStationsAndWrongPasswordsAreRefused) {
   EXPECT_EQ(rejected("disabled"), before_disabled + 1);
 }
 
-TEST(EnvironmentIngest, UnitsAliasesTimeCalibrationAnd2005Packets) {
+TEST_F(EnvironmentIngest, UnitsAliasesTimeCalibrationAnd2005Packets) {
   const auto id = add_station(
       "IT-ING-05", {{"units", {{"a34004", "ng/m3"}, {"a21005", "ug/m3"}}}, {"aliases", {{"o31104", "a05024"}}}});
   Station s;
@@ -341,7 +348,7 @@ TEST(EnvironmentIngest, UnitsAliasesTimeCalibrationAnd2005Packets) {
   EXPECT_EQ(rows_of(id).size(), 2u);
 }
 
-TEST(EnvironmentIngest, GarbageFloodDropsOnlyThatConnection) {
+TEST_F(EnvironmentIngest, GarbageFloodDropsOnlyThatConnection) {
   const auto id = add_station("IT-ING-06");
   Station healthy;
   Station flood;
@@ -359,7 +366,7 @@ TEST(EnvironmentIngest, GarbageFloodDropsOnlyThatConnection) {
   EXPECT_FALSE(healthy.closed_within(100));
 }
 
-TEST(EnvironmentIngest, SlowLorisAndSilentConnectionsAreClosed) {
+TEST_F(EnvironmentIngest, SlowLorisAndSilentConnectionsAreClosed) {
   Station silent;
   Station loris;
   loris.send("##0200QN=2026");  // a frame begun and never finished
@@ -367,7 +374,7 @@ TEST(EnvironmentIngest, SlowLorisAndSilentConnectionsAreClosed) {
   EXPECT_TRUE(silent.closed_within(5000));
 }
 
-TEST(EnvironmentIngest, ConnectionsBeyondTheLimitAreRefused) {
+TEST_F(EnvironmentIngest, ConnectionsBeyondTheLimitAreRefused) {
   const auto before = rejected("refused");
   std::vector<std::unique_ptr<Station>> held;
   for (int i = 0; i < 45; ++i) held.push_back(std::make_unique<Station>());
@@ -386,7 +393,7 @@ TEST(EnvironmentIngest, ConnectionsBeyondTheLimitAreRefused) {
   EXPECT_EQ(rows_of(id).size(), 1u);
 }
 
-TEST(EnvironmentIngest, ManyStationsAtOnce) {
+TEST_F(EnvironmentIngest, ManyStationsAtOnce) {
   constexpr int kStations = 20, kPackets = 30;
   std::vector<std::int64_t> ids;
   for (int i = 0; i < kStations; ++i) ids.push_back(add_station("IT-ING-M" + std::to_string(i)));
