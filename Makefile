@@ -20,15 +20,23 @@ web: web/dist/index.html
 web/dist/index.html: $(WEB_SOURCES)
 	npm --prefix web run build
 
-# Loads the demo district into var/demo.db (once) and serves the console.
+# Loads the demo district into var/demo.db (once) and serves the console, with the HJ 212
+# listener fed by the district's simulated air stations (the same model as their history).
+DEMO_HJ212_PORT ?= 2120
 demo: build
 	@mkdir -p var
 	@ECITY_DATABASE_URL=sqlite:var/demo.db $(ECITY) demo --login-file var/demo-admin.txt
 	@echo "----------------------------------------------------------------"
 	@echo " ecity console: http://127.0.0.1:8080/"
 	@if [ -f var/demo-admin.txt ]; then echo " admin login:   $$(cat var/demo-admin.txt)"; fi
+	@echo " HJ 212 listener: 127.0.0.1:$(DEMO_HJ212_PORT) (8 simulated Yicheng stations send live data)"
 	@echo "----------------------------------------------------------------"
-	ECITY_DATABASE_URL=sqlite:var/demo.db $(ECITY) serve
+	@ECITY_DATABASE_URL=sqlite:var/demo.db $(ECITY) serve --hj212-port $(DEMO_HJ212_PORT) & server=$$!; \
+	  trap 'kill $$server $$sim 2>/dev/null; wait' INT TERM EXIT; \
+	  until curl -sf http://127.0.0.1:8080/readyz >/dev/null 2>&1 || ! kill -0 $$server 2>/dev/null; do sleep 0.2; done; \
+	  $(ECITY) simulate stations --prefix YCAQ --count 8 --password yc-demo-2022 --port $(DEMO_HJ212_PORT) \
+	    --rate 0.05 --history-hours 24 >var/simulator.log 2>&1 & sim=$$!; \
+	  wait $$server
 
 # Every test: unit, integration on SQLite and on a throwaway PostgreSQL, browser e2e in
 # Chromium (release build), then the unit suite again under ASan+UBSan.

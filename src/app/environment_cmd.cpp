@@ -115,7 +115,7 @@ void add_environment_data_commands(CLI::App& app, CLI::App& import_cmd,
     environment::SimulatorOptions o;
     bool register_missing = false;
     std::string from, to;
-    int station = 0;
+    int station = 0, stations = 1;
   };
   auto sa = std::make_shared<SimArgs>();
   auto* stations = simulate->add_subcommand("stations", "a fleet of HJ 212 stations sending to a listener");
@@ -175,6 +175,14 @@ void add_environment_data_commands(CLI::App& app, CLI::App& import_cmd,
   csv->add_option("--from", sa->from, "first date, YYYY-MM-DD")->required();
   csv->add_option("--to", sa->to, "last date, YYYY-MM-DD")->required();
   csv->add_option("--station", sa->station, "station index (default 0)")->check(CLI::Range(0, 999999));
+  csv->add_option("--stations", sa->stations, "the mean of stations I … I+N-1, as a district's figure (default 1)")
+      ->check(CLI::Range(1, 1000));
+  csv->add_option("--particulate", sa->o.model.particulate, "scale of the particulate level (default 1)")
+      ->check(CLI::Range(0.05, 20.0));
+  csv->add_option("--ozone", sa->o.model.ozone, "scale of the ozone level (default 1)")->check(CLI::Range(0.05, 20.0));
+  csv->add_option("--variability", sa->o.model.variability, "scale of the day-to-day weather (default 1)")
+      ->check(CLI::Range(0.0, 5.0));
+  csv->add_option("--sunshine", sa->o.model.sunshine, "the same for ozone (default 1)")->check(CLI::Range(0.0, 5.0));
   csv->callback([sa] {
     run("simulate", [&] {
       const auto from = date_ms(sa->from, "--from"), to = date_ms(sa->to, "--to");
@@ -182,13 +190,27 @@ void add_environment_data_commands(CLI::App& app, CLI::App& import_cmd,
         throw Error::invalid("argument-invalid", "日期范围无效（至多十年）", "invalid range (ten years at most)");
       std::string out = "time,so2,no2,co,o3,pm10,pm25\n";
       for (std::int64_t t = from; t < to + 86'400'000; t += 3'600'000) {
-        const auto m = environment::model_hour(sa->station, t);
+        // The mean of the stations' usable values (a district's hour, as the API computes it).
+        std::array<std::int64_t, environment::kPollutants> sum{};
+        std::array<std::int64_t, environment::kPollutants> n{};
+        for (int i = sa->station; i < sa->station + sa->stations; ++i) {
+          const auto m = environment::model_hour(i, t, sa->o.model);
+          if (m.missing || !environment::usable_flag(m.flag)) continue;
+          for (std::size_t k = 0; k < environment::kPollutants; ++k)
+            if (m.value[k]) {
+              sum[k] += *m.value[k];
+              ++n[k];
+            }
+        }
         out += environment::local_time_text(t).substr(0, 13);
         for (std::size_t k = 0; k < environment::kPollutants; ++k) {
           out += ',';
-          if (!m.missing && environment::usable_flag(m.flag) && m.value[k])
-            out += platform::format_scaled(*m.value[k], environment::kInputScale,
-                                           k == static_cast<std::size_t>(environment::Pollutant::kCO) ? 3 : 0);
+          if (n[k] > 0) {
+            auto v = platform::format_scaled(platform::round_half_even(sum[k], n[k]), environment::kInputScale, 6);
+            while (v.back() == '0') v.pop_back();  // 27.500000 → 27.5, 27.000000 → 27
+            if (v.back() == '.') v.pop_back();
+            out += v;
+          }
         }
         out += '\n';
       }

@@ -6,6 +6,7 @@
 #include "app/modules.h"
 #include "app/process.h"
 #include "appeals/demo_year.h"
+#include "environment/demo.h"
 #include "environment/module.h"
 #include "platform/calendar/store.h"
 #include "platform/db/migrations.h"
@@ -234,6 +235,16 @@ int main(int argc, char** argv) {
           std::cout << "demo year: " << year.appeals << " appeals, " << year.timeline << " timeline lines in "
                     << std::fixed << std::setprecision(1) << seconds << " s\n";
         }
+      }
+      {
+        const auto started = std::chrono::steady_clock::now();
+        const auto air = environment::load_demo_air(rt);
+        const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (air.skipped)
+          std::cout << "air stations present; their history is not loaded again\n";
+        else
+          std::cout << "air: " << air.stations << " stations, " << air.hours << " hourly readings (2021-2022) in "
+                    << std::fixed << std::setprecision(1) << seconds << " s\n";
       }
       if (!login.password.empty()) {
         std::cout << "admin login: " << login.username << " / " << login.password << "\n";

@@ -63,19 +63,19 @@ ModelHour model_hour(int station, std::int64_t epoch_ms, const AirModelParams& p
   if (uniform(st, hour_key, 13) < p.flag_rate) m.flag = "DCM"[mix(st ^ hour_key) % 3];
 
   // Stagnant weather raises everything but ozone; sunny weather raises ozone.
-  const double stagnation = weather(day, 21) * (0.45 + 0.25 * winter);
-  const double sun = weather(day, 22) * 0.35;
+  const double stagnation = weather(day, 21) * (0.45 + 0.25 * winter) * p.variability;
+  const double sun = weather(day, 22) * 0.35 * p.sunshine;
   const double station_bias = 1 + 0.10 * (uniform(st, 0, 31) - 0.5);
   const double noise = std::exp(0.12 * normal(st, hour_key, 41));
   const double night = 1 + 0.18 * std::cos(2 * kPi * (h - 23) / 24.0);
   const double traffic =
       1 + 0.25 * std::exp(-std::pow((h - 8) / 1.8, 2)) + 0.3 * std::exp(-std::pow((h - 19) / 2.2, 2));
 
-  const double pm25 = 38 * p.particulate * (1 + 0.62 * winter) * std::exp(stagnation) * night * station_bias * noise;
+  const double pm25 = 38 * p.particulate * (1 + 0.75 * winter) * std::exp(stagnation) * night * station_bias * noise;
   const double pm10 = pm25 * (1.65 + 0.9 * spring_dust + 0.15 * uniform(st, hour_key, 51));
   const double so2 = 11 * (1 + 0.7 * winter) * std::exp(0.5 * stagnation) * station_bias * noise;
-  const double no2 = 27 * (1 + 0.3 * winter) * std::exp(0.55 * stagnation) * traffic * station_bias * noise;
-  const double co = 0.75 * (1 + 0.45 * winter) * std::exp(0.55 * stagnation) * night * noise;
+  const double no2 = 24 * (1 + 0.3 * winter) * std::exp(0.55 * stagnation) * traffic * station_bias * noise;
+  const double co = 0.6 * (1 + 0.45 * winter) * std::exp(0.55 * stagnation) * night * noise;
   const double daylight = h >= 7 && h <= 20 ? std::max(0.0, std::sin(kPi * (h - 7) / 13.0)) : 0.0;
   const double o3 = p.ozone * (18 + 118 * (1 - 0.72 * winter) * (0.3 + 0.85 * daylight) * std::exp(sun - 0.2)) *
                     std::exp(0.08 * normal(st, hour_key, 61));

@@ -28,6 +28,8 @@ struct AirModelParams {
   // between January and October, PM2.5 near 45 µg/m³ over the year).
   double particulate = 1.0;
   double ozone = 1.0;
+  double variability = 1.0;  // scales the day-to-day weather: more polluted and more clean days
+  double sunshine = 1.0;     // the same for ozone
   double gap_rate = 0.01;    // share of hours missing
   double flag_rate = 0.005;  // share of hours flagged (not usable)
 };

@@ -1,5 +1,7 @@
 #include "environment/air_service.h"
 
+#include "environment/air_hourly.h"
+
 #include "environment/csv_io.h"
 #include "environment/readings.h"
 
@@ -372,6 +374,139 @@ nlohmann::json AirService::evaluation(const Principal& who, const AirScope& scop
     }
   }
   return out;
+}
+
+nlohmann::json AirService::latest(const Principal& who) {
+  const auto stations = stations_.list(who);
+  const long long since = platform::now_ms() - 7 * kDayMs;
+  std::map<std::int64_t, std::int64_t> last;  // station → its latest hourly row
+  if (!stations.empty()) {
+    std::string ids;
+    for (const auto& s : stations) ids += (ids.empty() ? "" : ",") + std::to_string(s.id);
+    rt_.db.read([&](soci::session& sql) {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT station_id, MAX(data_time) FROM env_readings WHERE cn = 2061 AND data_time >= :t "
+                          "AND station_id IN (" +
+                              ids + ") GROUP BY station_id",
+           soci::use(since));
+      for (const auto& r : rows) last[platform::get_i64(r, 0)] = platform::get_i64(r, 1);
+    });
+  }
+  static constexpr const char* kNames[] = {"so2", "no2", "co", "o3", "pm10", "pm25"};
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& s : stations) {
+    nlohmann::json j = {{"station_id", s.id},
+                        {"mn", s.mn},
+                        {"name", s.name},
+                        {"kind", s.kind},
+                        {"lng", s.lng ? nlohmann::json(*s.lng) : nlohmann::json(nullptr)},
+                        {"lat", s.lat ? nlohmann::json(*s.lat) : nlohmann::json(nullptr)},
+                        {"town_id", s.town_id ? nlohmann::json(*s.town_id) : nlohmann::json(nullptr)},
+                        {"data_time", nullptr},
+                        {"local_time", nullptr},
+                        {"aqi", nullptr},
+                        {"level", nullptr},
+                        {"category", nullptr},
+                        {"colour", nullptr},
+                        {"primary", nlohmann::json::array()},
+                        {"values", nullptr}};
+    auto it = last.find(s.id);
+    if (it != last.end()) {
+      // The 24 hours ending with the latest one.
+      const std::int64_t end = it->second;
+      std::vector<HourValues> hours(24);
+      rt_.db.read([&](soci::session& sql) {
+        long long sid = s.id, a = end - 23 * kHourMs, b = end;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT data_time, so2, no2, co, o3, pm10, pm25, so2_flag, no2_flag, co_flag, o3_flag, "
+                            "pm10_flag, pm25_flag FROM env_readings WHERE station_id = :s AND cn = 2061 AND data_time "
+                            ">= :a AND data_time <= :b",
+             soci::use(sid), soci::use(a), soci::use(b));
+        for (const auto& r : rows) {
+          const auto at = (platform::get_i64(r, 0) - a) / kHourMs;
+          if (at < 0 || at >= 24) continue;
+          for (std::size_t k = 0; k < kPollutants; ++k) {
+            const auto v = platform::opt_i64(r, 1 + k);
+            const auto f = platform::opt_str(r, 7 + k);
+            if (v && usable_flag(f && f->size() == 1 ? (*f)[0] : 0)) hours[static_cast<std::size_t>(at)][k] = *v;
+          }
+        }
+      });
+      const auto date = local_time_text(end).substr(0, 10);
+      const auto standard = standard_on(date);
+      const auto h = hourly_result(hours, standard);
+      j["data_time"] = end;
+      j["local_time"] = local_time_text(end);
+      nlohmann::json values = nlohmann::json::object();
+      for (std::size_t k = 0; k < kPollutants; ++k)
+        values[kNames[k]] = tenths(h.hour[k], result_decimals(static_cast<Pollutant>(k)));
+      j["values"] = values;
+      if (h.aqi.aqi) {
+        const auto l = level_of(*h.aqi.aqi);
+        j["aqi"] = *h.aqi.aqi;
+        j["level"] = l.level;
+        j["category"] = std::string(l.name);
+        j["colour"] = std::string(l.colour);
+      }
+      for (auto p : h.aqi.primary) j["primary"].push_back(std::string(p));
+    }
+    j["online"] = false;
+    items.push_back(std::move(j));
+  }
+  return {{"items", items}};
+}
+
+nlohmann::json AirService::quality(const Principal& who, const AirScope& scope) {
+  const auto from = *parse_date(scope.from), to = *parse_date(scope.to);
+  const int days = days_between(from, to);
+  const long long start = midnight_ms(from), end = start + days * kDayMs;
+  const auto stations = stations_.list(who);
+  std::map<std::int64_t, std::array<std::int64_t, 3>> counts;  // received, flagged, usable (all six)
+  nlohmann::json rejections = nlohmann::json::object();
+  bool everything = false;
+  for (auto s : who.scopes)
+    everything = everything || s == platform::DataScope::kAll || s == platform::DataScope::kDepartment;
+  std::string ids;
+  for (const auto& s : stations) ids += (ids.empty() ? "" : ",") + std::to_string(s.id);
+  rt_.db.read([&](soci::session& sql) {
+    if (!ids.empty()) {
+      std::string bad, all_usable;
+      for (const char* c : {"so2", "no2", "co", "o3", "pm10", "pm25"}) {
+        const auto ok = fmt::format("({0}_flag IS NULL OR {0}_flag IN ('N', 'S'))", c);
+        bad += (bad.empty() ? "" : " OR ") + std::string("NOT ") + ok;
+        all_usable += (all_usable.empty() ? "" : " AND ") + ok + fmt::format(" AND {} IS NOT NULL", c);
+      }
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT station_id, COUNT(*), SUM(CASE WHEN " + bad + " THEN 1 ELSE 0 END), SUM(CASE WHEN " +
+                              all_usable + " THEN 1 ELSE 0 END) FROM env_readings WHERE cn = 2061 AND station_id IN (" +
+                              ids + ") AND data_time >= :a AND data_time < :b GROUP BY station_id",
+           soci::use(start), soci::use(end));
+      for (const auto& r : rows)
+        counts[platform::get_i64(r, 0)] = {platform::get_i64(r, 1), platform::get_i64(r, 2), platform::get_i64(r, 3)};
+    }
+    const std::string where = everything ? "1 = 1" : ids.empty() ? "1 = 0" : "station_id IN (" + ids + ")";
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT reason, COUNT(*) FROM env_rejections WHERE at >= :a AND at < "
+                        ":b AND " +
+                            where + " GROUP BY reason",
+         soci::use(start), soci::use(end));
+    for (const auto& r : rows) rejections[platform::get_str(r, 0)] = platform::get_i64(r, 1);
+  });
+  const std::int64_t expected = static_cast<std::int64_t>(days) * 24;
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& s : stations) {
+    const auto c = counts.count(s.id) ? counts[s.id] : std::array<std::int64_t, 3>{0, 0, 0};
+    items.push_back({{"station_id", s.id},
+                     {"mn", s.mn},
+                     {"name", s.name},
+                     {"kind", s.kind},
+                     {"received", c[0]},
+                     {"missing", expected - c[0]},
+                     {"flagged", c[1]},
+                     {"usable", c[2]},
+                     {"completeness", tenths(platform::round_half_even(c[2] * 1000, expected), 1)}});
+  }
+  return {{"from", scope.from}, {"to", scope.to}, {"hours", expected}, {"items", items}, {"rejections", rejections}};
 }
 
 nlohmann::json AirService::rejections(const Principal& who, int page, int size, const std::string& reason) {

@@ -49,6 +49,12 @@ class AirService {
   // {evaluation, previous (the same dates a year earlier), year_on_year, stations: [...], towns: [...]}
   // with the ranks by composite index (smaller first) and by good-day rate.
   nlohmann::json evaluation(const platform::Principal& who, const AirScope& scope);
+  // Each station in scope with its latest hourly AQI (HJ 633 real-time rules of the standard in
+  // force at that hour, over the 24 hours up to it), from data of the last 7 days.
+  nlohmann::json latest(const platform::Principal& who);
+  // Per station in scope: hourly rows received, missing and flagged over a date range, and the
+  // refusals of that range by reason.
+  nlohmann::json quality(const platform::Principal& who, const AirScope& scope);
   // Refused packets and connections, newest first, optionally of one reason.
   nlohmann::json rejections(const platform::Principal& who, int page, int size, const std::string& reason);
 

@@ -93,6 +93,20 @@ void EnvironmentModule::register_routes(platform::Runtime& rt) {
          [&air, scope_of](const Request& req, const platform::Principal* who) {
            return Response::json(200, air.evaluation(*who, scope_of(req)));
          }});
+  r.add({"GET", "/api/environment/air/latest", "environment:read", true, "environment",
+         "Each station in scope with its latest hourly AQI (HJ 633 real-time rules) from data of the last 7 days",
+         [this, &air](const Request&, const platform::Principal* who) {
+           auto out = air.latest(*who);
+           for (auto& j : out["items"])
+             j["online"] = listener_ != nullptr && listener_->online(j["station_id"].get<std::int64_t>());
+           return Response::json(200, out);
+         }});
+  r.add({"GET", "/api/environment/quality", "environment:read", true, "environment",
+         "Data quality per station over a date range (from, to: hourly rows received, missing, flagged, usable) and "
+         "the listener's refusals of the range by reason",
+         [&air, scope_of](const Request& req, const platform::Principal* who) {
+           return Response::json(200, air.quality(*who, scope_of(req)));
+         }});
   r.add({"GET", "/api/environment/rejections", "environment:read", true, "environment",
          "Packets and connections the HJ 212 listener refused (a sample; /metrics counts all): page, size, reason",
          [&air](const Request& req, const platform::Principal* who) {

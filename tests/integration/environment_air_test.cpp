@@ -3,10 +3,14 @@
 // computes from the same CSV; readings, rankings, bad parameters and scope denials.
 #include "harness.h"
 
+#include "environment/demo.h"
+#include "environment/readings.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace ecity::test {
@@ -171,6 +175,92 @@ TEST(EnvironmentAir, ScopesAndRolesAreEnforced) {
   EXPECT_EQ(http("GET", "/api/environment/air/evaluation", "", bearer(agent)).status, 403);
   EXPECT_EQ(http("GET", "/api/environment/rejections", "", bearer(agent)).status, 403);
   EXPECT_EQ(http("GET", "/api/environment/air/daily").status, 401);
+}
+
+}  // namespace
+}  // namespace ecity::test
+
+namespace ecity::test {
+namespace {
+
+TEST(EnvironmentAir, LatestHourAndDataQuality) {
+  const auto& st = imported();
+  run_ecity("import air '" + st.csv + "' --station IT-AIR-01");
+  // Recent hours for the latest AQI: yesterday and today from the model.
+  const auto now = platform::now_ms();
+  const auto day = [](std::int64_t ms) { return environment::local_time_text(ms).substr(0, 10); };
+  const auto recent = st.csv + ".recent";
+  auto gen = run_ecity(
+      "simulate csv --from " + day(now - 86'400'000) + " --to " + day(now) + " --station 3 | awk -F, " + "-v now='" +
+      environment::local_time_text(now - 3'600'000).substr(0, 13) + "' 'NR == 1 || $1 <= now' > '" + recent + "'");
+  ASSERT_EQ(gen.status, 0) << gen.out;
+  ASSERT_EQ(run_ecity("import air '" + recent + "' --station IT-AIR-01").status, 0);
+  auto r = http("GET", "/api/environment/air/latest", "", bearer(admin()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto items = r.json()["items"];
+  bool found = false;
+  for (const auto& x : items) {
+    if (x["station_id"] != st.id) continue;
+    found = true;
+    ASSERT_FALSE(x["data_time"].is_null());
+    EXPECT_GE(x["data_time"].get<std::int64_t>(), now - 3 * 3'600'000);
+    EXPECT_TRUE(x["aqi"].is_number()) << x.dump();
+    EXPECT_TRUE(x["colour"].is_string());
+  }
+  EXPECT_TRUE(found);
+  // Quality of January-March 2022: 90 days of hours, those the model left out are missing.
+  auto q = http("GET", "/api/environment/quality?from=2022-01-01&to=2022-03-31", "", bearer(admin()));
+  ASSERT_EQ(q.status, 200) << q.body;
+  EXPECT_EQ(q.json()["hours"], 2160);
+  const auto rows = q.json()["items"];
+  found = false;
+  for (const auto& x : rows) {
+    if (x["station_id"] != st.id) continue;
+    found = true;
+    EXPECT_EQ(x["received"].get<int>() + x["missing"].get<int>(), 2160);
+    EXPECT_GT(x["received"].get<int>(), 2000);
+    EXPECT_EQ(x["flagged"], 0);  // imported hours carry no flags
+    EXPECT_LE(x["usable"].get<int>(), x["received"].get<int>());
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(http("GET", "/api/environment/quality?from=2022-03-01&to=2022-01-01", "", bearer(admin())).status, 400);
+}
+
+TEST(EnvironmentAir, DemoStationsAndTheirHistory) {
+  auto first = environment::load_demo_air(runtime());
+  auto again = environment::load_demo_air(runtime());
+  EXPECT_EQ(again.stations, 0);
+  EXPECT_TRUE(again.skipped);
+  EXPECT_TRUE(first.skipped || first.hours > 8 * 17000);
+  // One station per town, each located in a different town.
+  std::set<std::int64_t> towns;
+  std::int64_t first_id = 0;
+  const auto stations = items_of(http("GET", "/api/environment/stations", "", bearer(admin())));
+  for (const auto& s : stations) {
+    if (s["mn"].get<std::string>().rfind("YCAQ", 0) != 0) continue;
+    ASSERT_FALSE(s["town_id"].is_null()) << s.dump();
+    if (s["kind"] == "county") {
+      EXPECT_TRUE(towns.insert(s["town_id"].get<std::int64_t>()).second) << s.dump();
+    }
+    if (s["mn"] == "YCAQ000000") first_id = s["id"].get<std::int64_t>();
+  }
+  EXPECT_EQ(towns.size(), 7u);
+  ASSERT_NE(first_id, 0);
+  // Its 2022 history is the model's, as `ecity simulate csv` gives it with the demo's 2022 settings.
+  auto cli = run_ecity(
+      "simulate csv --from 2022-01-01 --to 2022-10-31 --station 0 --particulate 0.8 --ozone 0.66 --variability 1.6 "
+      "--sunshine 2.4 | '" +
+      std::string(std::getenv("ECITY_BIN")) + "' air evaluate");
+  ASSERT_EQ(cli.status, 0) << cli.out;
+  const auto want = csv_pairs(cli.out);
+  auto r = http(
+      "GET", "/api/environment/air/evaluation?station=" + std::to_string(first_id) + "&from=2022-01-01&to=2022-10-31",
+      "", bearer(admin()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto e = r.json()["evaluation"];
+  EXPECT_EQ(std::to_string(e["good_days"].get<int>()), want.at("good_days"));
+  EXPECT_EQ(text_of(e["composite_index"], 2), want.at("composite_index"));
+  EXPECT_EQ(text_of(e["pm25_mean"], 0), want.at("pm25_mean"));
 }
 
 }  // namespace
