@@ -507,6 +507,7 @@ void Hj212Listener::start() {
   auto& d = *impl_;
   d.reload();
   platform::StreamServerConfig sc;
+  sc.setting = "hj212.host";
   sc.host = d.config.host;
   sc.port = d.config.port;
   sc.io_threads = d.config.io_threads;

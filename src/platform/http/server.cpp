@@ -1,6 +1,7 @@
 #include "platform/http/server.h"
 
 #include "platform/error.h"
+#include "platform/net/listen.h"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -259,18 +260,7 @@ HttpServer::~HttpServer() {
 
 void HttpServer::start() {
   auto& d = *impl_;
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(d.config.host, ec);
-  if (ec) throw Error::invalid("config-invalid", "server.host 不是合法的 IP 地址", "server.host is not an IP address");
-  tcp::endpoint ep(address, static_cast<unsigned short>(d.config.port));
-  d.acceptor.open(ep.protocol(), ec);
-  if (!ec) d.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) d.acceptor.bind(ep, ec);
-  if (!ec) d.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    throw Error::unavailable(
-        "无法监听 " + d.config.host + ":" + std::to_string(d.config.port) + "：" + ec.message(),
-        "cannot listen on " + d.config.host + ":" + std::to_string(d.config.port) + ": " + ec.message());
+  listen_on(d.acceptor, d.config.host, d.config.port, "server.host");
   d.bound_port = d.acceptor.local_endpoint().port();
   asio::co_spawn(d.io, d.accept_loop(), asio::detached);
   for (int i = 0; i < d.config.io_threads; ++i) d.threads.emplace_back([&d] { d.io.run(); });

@@ -1,6 +1,7 @@
 #include "platform/net/stream_server.h"
 
 #include "platform/error.h"
+#include "platform/net/listen.h"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -267,20 +268,7 @@ StreamServer::~StreamServer() {
 
 void StreamServer::start() {
   auto& d = *impl_;
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(d.config.host, ec);
-  if (ec)
-    throw Error::invalid("config-invalid", "监听地址不是合法的 IP 地址：" + d.config.host,
-                         "the listen address is not an IP address: " + d.config.host);
-  tcp::endpoint ep(address, static_cast<unsigned short>(d.config.port));
-  d.acceptor.open(ep.protocol(), ec);
-  if (!ec) d.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) d.acceptor.bind(ep, ec);
-  if (!ec) d.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    throw Error::unavailable(
-        "无法监听 " + d.config.host + ":" + std::to_string(d.config.port) + "：" + ec.message(),
-        "cannot listen on " + d.config.host + ":" + std::to_string(d.config.port) + ": " + ec.message());
+  listen_on(d.acceptor, d.config.host, d.config.port, d.config.setting);
   d.bound_port = d.acceptor.local_endpoint().port();
   asio::co_spawn(d.io, d.accept_loop(), asio::detached);
   asio::co_spawn(d.io, d.sweep_loop(), asio::detached);

@@ -27,6 +27,7 @@
 namespace ecity::platform {
 
 struct StreamServerConfig {
+  std::string setting = "host";  // the configuration key of `host`, for error messages
   std::string host = "127.0.0.1";
   int port = 0;  // 0 picks a free port (see StreamServer::port())
   int io_threads = 1;
