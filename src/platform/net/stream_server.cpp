@@ -26,6 +26,13 @@ std::int64_t now_ms() {
       .count();
 }
 
+// The I/O thread's read buffer, looked up anew after every co_await (with several I/O threads a
+// coroutine may resume on another thread; a thread_local's address must not be kept across).
+[[gnu::noinline]] std::array<char, 64 * 1024>& read_buffer() {
+  thread_local std::array<char, 64 * 1024> buffer;
+  return buffer;
+}
+
 }  // namespace
 
 struct StreamServer::Impl : std::enable_shared_from_this<StreamServer::Impl> {
@@ -164,7 +171,6 @@ struct StreamServer::Impl : std::enable_shared_from_this<StreamServer::Impl> {
     }
     bool greeted = false;            // a first whole message arrived
     std::int64_t partial_since = 0;  // when the unfinished message began (0: none)
-    thread_local std::array<char, 64 * 1024> buffer;
     std::optional<asio::steady_timer> pause;
     while (protocol && conn->socket.is_open() && !stopping.load()) {
       if (protocol->paused()) {
@@ -176,6 +182,7 @@ struct StreamServer::Impl : std::enable_shared_from_this<StreamServer::Impl> {
       }
       co_await conn->socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
+      auto& buffer = read_buffer();
       const std::size_t n = conn->socket.read_some(asio::buffer(buffer), ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
       if (ec) {
