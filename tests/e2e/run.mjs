@@ -1273,6 +1273,275 @@ async function admin_edits_catalogue_and_time_limits({ ctx, base }) {
   return page
 }
 
+// --- environment -----------------------------------------------------------------------
+
+// The demo's reference period and what the bulletins it reproduces say about it.
+const kEnvFrom = '2022-01-01'
+const kEnvTo = '2022-10-31'
+
+const isApi = (pathname) => (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === pathname
+
+// Waits until the element's text (trimmed) is `want`; says what it showed instead.
+async function expectText(page, test, want) {
+  await page
+    .waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w, [sel(test), want], { timeout: kActionTimeoutMs })
+    .catch(async () => {
+      const got = await page.locator(sel(test)).first().textContent().catch(() => '(missing)')
+      throw new Error(`${test} shows "${String(got).trim()}", expected "${want}"`)
+    })
+}
+
+// The API's figures in the page's formats, computed here: fixed decimals, signs on changes.
+const fixed = (v, d) => Number(v).toFixed(d)
+const withSign = (v, d) => (Number(v) > 0 ? `+${fixed(v, d)}` : fixed(v, d))
+
+// The period panel shows the API's evaluation of the district for the demo's reference period:
+// the headline figures (217 good days, 71.4 %, index 4.38, -0.5 % on the year before) and every
+// row of the comparison, this year and last.
+async function env_period_panel_matches_api({ ctx, base, api, adminToken }) {
+  const r = await api.call('GET', `/api/environment/air/evaluation?from=${kEnvFrom}&to=${kEnvTo}`, { token: adminToken() })
+  assert(r.status === 200, `GET /api/environment/air/evaluation: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  const { evaluation: ev, previous, year_on_year: yoy } = r.json
+  assert(ev.good_days === 217 && ev.good_rate === 71.4 && ev.composite_index === 4.38 && yoy.composite_index_pct === -0.5,
+    `the demo's reference figures changed: ${JSON.stringify({ ev, yoy })}`)
+
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  const [shown] = await Promise.all([page.waitForResponse(isApi('/api/environment/air/evaluation')), goToMenu(page, 'evaluation', 'env-evaluation')])
+  const q = new URL(shown.url()).searchParams
+  assert(q.get('from') === kEnvFrom && q.get('to') === kEnvTo, `the page asked for ${shown.url()}`)
+  await expectText(page, 'env-eval-good-days', '217')
+  await expectText(page, 'env-eval-good-rate', '71.4%')
+  await expectText(page, 'env-eval-composite', '4.38')
+  await expectText(page, 'env-eval-yoy-composite', '-0.5%')
+  await expectText(page, 'env-eval-yoy-good-days', withSign(yoy.good_days, 0))
+  const formats = {
+    valid_days: 0, good_days: 0, good_rate: 1, composite_index: 2, so2_mean: 0, no2_mean: 0, pm10_mean: 0, pm25_mean: 0, co_p95: 1, o3_8h_p90: 0,
+  }
+  for (const [key, d] of Object.entries(formats)) {
+    const unit = key === 'good_rate' ? '%' : ''
+    await expectText(page, `env-eval-cur-${key}`, fixed(ev[key], d) + unit)
+    await expectText(page, `env-eval-prev-${key}`, fixed(previous[key], d) + unit)
+  }
+  await expectText(page, 'env-eval-yoy-good_days', `${withSign(yoy.good_days, 0)} 天`)
+  await expectText(page, 'env-eval-yoy-good_rate', `${withSign(yoy.good_rate_points, 1)} 个百分点`)
+  for (const [key, y] of [['composite_index', 'composite_index_pct'], ['pm25_mean', 'pm25_pct'], ['o3_8h_p90', 'o3_pct']]) {
+    await expectText(page, `env-eval-yoy-${key}`, `${withSign(yoy[y], 1)}%`)
+  }
+  // Both rankings, one row per station and town the API ranked.
+  assert(r.json.stations.length === 8, `the API ranked ${r.json.stations.length} stations`)
+  await page.locator(`${sel('env-eval-stations')} tbody tr`).nth(r.json.stations.length - 1).waitFor()
+  assert((await page.locator(`${sel('env-eval-stations')} tbody tr`).count()) === r.json.stations.length, 'station ranking rows differ from the API')
+  assert((await page.locator(`${sel('env-eval-towns')} tbody tr`).count()) === r.json.towns.length, 'town ranking rows differ from the API')
+  const first = r.json.stations.find((s) => s.rank_composite === 1)
+  const firstRow = page.locator(`${sel('env-eval-stations')} tbody tr`).first()
+  assert((await firstRow.innerText()).includes(first.name), `the first ranked station is not ${first.name}`)
+  return page
+}
+
+// The calendar of 2022 has a coloured day for each of the 365 days with an AQI, the days per
+// level add up as the API's, and a day's tooltip shows that day's AQI, category and primary
+// pollutants in the colour the API gives it.
+async function env_calendar_heatmap_matches_api({ ctx, base, api, adminToken }) {
+  const r = await api.call('GET', '/api/environment/air/daily?from=2022-01-01&to=2022-12-31', { token: adminToken() })
+  assert(r.status === 200, `GET /api/environment/air/daily: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  const days = r.json.items.filter((x) => x.aqi !== null)
+  assert(days.length === 365, `the API has ${days.length} days with an AQI in 2022`)
+  const byDate = new Map(days.map((x) => [x.date, x]))
+
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await goToMenu(page, 'calendar', 'env-calendar')
+  await expectText(page, 'env-cal-days', '365')
+  for (let level = 1; level <= 6; level++) {
+    const n = days.filter((x) => x.level === level).length
+    await page.waitForFunction(([s, want]) => (document.querySelector(s)?.textContent || '').trim().endsWith(` ${want}`), [sel(`env-cal-level-${level}`), n])
+  }
+  const chart = page.locator(sel('env-cal-chart'))
+  assert((await chart.getAttribute('data-days')) === '365', 'the chart was not given 365 days')
+  await chart.locator('canvas').first().waitFor()
+
+  // Hover a few cells in the middle of the year (the grid starts 50 px in, 36 px down, 20 px rows).
+  const box = await chart.boundingBox()
+  const hex = (rgb) => '#' + rgb.match(/\d+/g).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('').toUpperCase()
+  const tip = page.locator('.env-cal-tip')
+  let checked = 0
+  let lastDate = ''
+  for (const [fx, row] of [[0.5, 3], [0.3, 1], [0.7, 5]]) {
+    // zrender may miss a single jump of the pointer: glide there in steps, nudging it if need be.
+    let shownTip = false
+    for (let attempt = 0; attempt < 4 && !shownTip; attempt++) {
+      await page.mouse.move(box.x + 50 + (box.width - 70) * fx + attempt * 3, box.y + 36 + 20 * row + 10, { steps: 8 })
+      shownTip = await tip.filter({ visible: true }).waitFor({ timeout: 4000 }).then(() => true, () => false)
+    }
+    assert(shownTip, `no tooltip over the calendar at ${fx}, row ${row}`)
+    // A new cell each time: wait for the tooltip to leave the previous day.
+    await page.waitForFunction((before) => {
+      const date = document.querySelector('.env-cal-tip b')?.textContent || ''
+      return /^\d{4}-\d{2}-\d{2}$/.test(date) && date !== before
+    }, lastDate)
+    const shown = await tip.evaluate((el) => ({
+      date: el.querySelector('b')?.textContent.trim(),
+      aqi: el.querySelector('[data-test="env-cal-tip-aqi"]')?.textContent.trim(),
+      category: el.querySelector('[data-test="env-cal-tip-category"]')?.textContent.trim(),
+      primary: el.querySelector('[data-test="env-cal-tip-primary"]')?.textContent.trim(),
+      colour: getComputedStyle(el.querySelector('span[style*="background-color"]')).backgroundColor,
+    }))
+    const day = byDate.get(shown.date)
+    assert(day, `the tooltip shows ${shown.date}, not a day of the API`)
+    assert(shown.aqi === String(day.aqi), `${day.date}: AQI ${shown.aqi}, the API says ${day.aqi}`)
+    assert(shown.category === day.category, `${day.date}: ${shown.category}, the API says ${day.category}`)
+    assert(shown.primary === (day.primary.length ? day.primary.join('、') : '无'), `${day.date}: primary ${shown.primary}, the API says ${day.primary}`)
+    assert(hex(shown.colour) === day.colour.toUpperCase(), `${day.date}: drawn in ${hex(shown.colour)}, the API says ${day.colour}`)
+    lastDate = day.date
+    checked++
+  }
+  assert(checked === 3, 'not every hovered day was checked')
+  return page
+}
+
+// The stations page lists the demo's 8 stations (one per town) with the map for the admin; the
+// 坛山街道 town admin sees only the two stations located in 坛山街道.
+async function env_stations_listed_by_scope({ ctx, base, api, adminToken }) {
+  const r = await api.call('GET', '/api/environment/stations', { token: adminToken() })
+  assert(r.status === 200, `GET /api/environment/stations: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  const all = r.json.items.map((s) => s.name).sort()
+  assert(all.length === 8 && all.every((n) => n.endsWith('站')), `the demo stations are ${all.join(',')}`)
+
+  const names = async (page) => {
+    const table = page.locator(sel('env-station-table'))
+    await table.locator('tbody tr').first().waitFor()
+    return (await table.locator('[data-test^="env-station-link-"]').allInnerTexts()).map((x) => x.trim()).sort()
+  }
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await goToMenu(page, 'stations', 'env-stations')
+  await page.locator(`${sel('env-station-map')} canvas`).first().waitFor()
+  await page.waitForFunction((s) => document.querySelectorAll(`${s} [data-test^="env-station-link-"]`).length === 8, sel('env-station-table'))
+  const seen = await names(page)
+  assert(seen.join() === all.join(), `admin sees ${seen.join(',')}, the API lists ${all.join(',')}`)
+
+  const town = await openLogin(ctx, base)
+  await loginAs(town, 'tanshan')
+  await goToMenu(town, 'stations', 'env-stations')
+  await town.locator(`${sel('env-station-map')} canvas`).first().waitFor()
+  await town.waitForFunction((s) => document.querySelectorAll(`${s} [data-test^="env-station-link-"]`).length === 2, sel('env-station-table'))
+  const theirs = await names(town)
+  assert(theirs.join() === ['坛山街道站', '峄城区政府站'].sort().join(), `tanshan sees ${theirs.join(',')}`)
+  return town
+}
+
+// Registering stations is for environment:config: the admin has the button (and the server's
+// field message shows on the field it is about), the district leader, who only reads, has not.
+async function env_register_button_only_for_config({ ctx, base }) {
+  const leader = await openLogin(ctx, base)
+  await loginAs(leader, 'leader')
+  await goToMenu(leader, 'stations', 'env-station-table')
+  await leader.locator(`${sel('env-station-table')} [data-test^="env-station-link-"]`).first().waitFor()
+  assert((await leader.locator(sel('env-station-create')).count()) === 0, 'the leader sees the Register button')
+  assert((await leader.locator('[data-test^="env-station-edit-"]').count()) === 0, 'the leader sees edit buttons')
+
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await goToMenu(page, 'stations', 'env-station-table')
+  await page.locator(sel('env-station-create')).click()
+  const dialog = page.locator(sel('env-station-dialog'))
+  await dialog.locator(field('env-station-form-mn')).fill(`E2E${Date.now()}`)
+  await dialog.locator(field('env-station-form-name')).fill('测试站')
+  await dialog.locator(field('env-station-form-password')).fill('123') // too short: the server says so
+  const [r] = await Promise.all([page.waitForResponse(isPath('POST', '/api/environment/stations')), page.locator(sel('env-station-save')).click()])
+  assert(r.status() === 400, `a short password answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  const error = ((await r.json()).errors || []).find((e) => e.field === 'password')
+  assert(error && kHasChinese.test(error.message), `no Chinese password error in the answer`)
+  const item = dialog.locator('.el-form-item', { has: page.locator(field('env-station-form-password')) })
+  await item.locator('.el-form-item__error').getByText(error.message).waitFor()
+  return page
+}
+
+// A station's page draws seven days of hourly values ending with its latest data and lists
+// the same rows as the readings API gives for that window.
+async function env_station_page_chart_and_readings({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await goToMenu(page, 'stations', 'env-station-table')
+  const link = page.locator(`${sel('env-station-table')} [data-test^="env-station-link-"]`).filter({ hasText: '峄城区政府站' })
+  const isReadings = (x) => x.request().method() === 'GET' && /^\/api\/environment\/stations\/\d+\/readings$/.test(new URL(x.url()).pathname)
+  const [r] = await Promise.all([page.waitForResponse(isReadings, { timeout: 30_000 }), link.click()])
+  assert(r.status() === 200, `readings answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  const q = new URL(r.url()).searchParams
+  assert(q.get('cn') === '2061' && Number(q.get('to')) - Number(q.get('from')) < 7 * 86_400_000, `the page asked for ${r.url()}`)
+  const body = await r.json()
+  assert(body.items.length > 100, `only ${body.items.length} hourly rows in the window`)
+  await expectText(page, 'env-station-name', '峄城区政府站')
+  const chart = page.locator(sel('env-station-chart'))
+  await chart.locator('canvas').first().waitFor()
+  assert((await chart.getAttribute('data-points')) === String(body.items.length), 'the chart was not given every row')
+  const rows = page.locator(`${sel('env-station-readings')} .el-table__body-wrapper tbody tr`)
+  await rows.nth(body.items.length - 1).waitFor({ state: 'attached' })
+  assert((await rows.count()) === body.items.length, `the table has ${await rows.count()} rows, the API ${body.items.length}`)
+  await rows.first().getByText(body.items[0].local_time, { exact: true }).waitFor({ state: 'attached' })
+  const flagged = body.items.flatMap((x) => Object.values(x.flags).filter((f) => f && f !== 'N' && f !== 'S'))
+  if (flagged.length) {
+    const list = page.locator(`${sel('env-station-flagged')} .el-table__body-wrapper tbody tr`)
+    await list.first().waitFor({ state: 'attached' })
+    assert((await list.count()) === flagged.length, `${await list.count()} flagged values listed, the API has ${flagged.length}`)
+  }
+  return page
+}
+
+// The data-quality page shows one row per station from /quality and the refused packets with
+// their total; the reason filter asks the server again.
+async function env_quality_tables({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  const [quality, rejections] = await Promise.all([
+    page.waitForResponse(isApi('/api/environment/quality')),
+    page.waitForResponse(isApi('/api/environment/rejections')),
+    goToMenu(page, 'quality', 'env-quality'),
+  ])
+  assert(quality.status() === 200, `/quality answered HTTP ${quality.status()}: ${(await quality.text()).slice(0, 300)}`)
+  assert(rejections.status() === 200, `/rejections answered HTTP ${rejections.status()}: ${(await rejections.text()).slice(0, 300)}`)
+  const q = await quality.json()
+  const rj = await rejections.json()
+  assert(q.items.length === 8, `/quality has ${q.items.length} stations`)
+  const rows = page.locator(`${sel('env-quality-table')} .el-table__body-wrapper tbody tr`)
+  await rows.nth(q.items.length - 1).waitFor()
+  assert((await rows.count()) === q.items.length, `the quality table has ${await rows.count()} rows`)
+  for (const x of q.items.slice(0, 2)) {
+    const row = rows.filter({ hasText: x.mn })
+    const text = await row.innerText()
+    assert(text.includes(x.name) && text.includes(`${Number(x.completeness).toFixed(1)}%`), `row of ${x.mn} reads "${text}"`)
+  }
+  await page.locator(sel('env-rejection-table')).waitFor()
+  await page.locator(sel('env-rejection-pager')).getByText(`共 ${rj.total} 条`).waitFor()
+  await page.locator(sel('env-rejection-reason')).click()
+  const [filtered] = await Promise.all([
+    page.waitForResponse((x) => isApi('/api/environment/rejections')(x) && new URL(x.url()).searchParams.get('reason') === 'bad_crc'),
+    page.locator('.env-reason-popper').filter({ visible: true }).getByText('CRC 校验错误 (bad_crc)', { exact: true }).click(),
+  ])
+  assert(filtered.status() === 200, `/rejections?reason=bad_crc answered HTTP ${filtered.status()}`)
+  return page
+}
+
+// In English the period panel's labels are English (the server's figures stay as they are).
+async function env_period_panel_in_english({ ctx, base }) {
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await page.locator(sel('lang-en')).click()
+  await page.waitForFunction((s) => document.querySelector(s)?.textContent.trim() === 'Environment', sel('menu-environment'))
+  await goToMenu(page, 'evaluation', 'env-evaluation')
+  await expectText(page, 'page-title', 'Period evaluation')
+  await expectText(page, 'env-eval-good-days', '217')
+  const body = page.locator(sel('env-evaluation'))
+  for (const text of ['Good days', 'Good-day rate', 'Composite index', 'Year on year', 'This period', 'A year earlier', 'Stations ranked', 'Towns ranked']) {
+    await body.getByText(text, { exact: true }).first().waitFor()
+  }
+  await expectText(page, 'env-eval-yoy-good_rate', `+0.3 points`)
+  const tiles = await page.locator(sel('env-eval-tiles')).innerText()
+  assert(!kHasChinese.test(tiles), `Chinese left on the English tiles: ${tiles}`)
+  return page
+}
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   new_tab_shares_the_session_and_sign_out,
@@ -1292,6 +1561,13 @@ const kTests = [
   intake_uploads_files_and_keeps_case,
   unit_replies_with_attachment,
   admin_edits_catalogue_and_time_limits,
+  env_period_panel_matches_api,
+  env_calendar_heatmap_matches_api,
+  env_stations_listed_by_scope,
+  env_register_button_only_for_config,
+  env_station_page_chart_and_readings,
+  env_quality_tables,
+  env_period_panel_in_english,
 ]
 
 // --- main ------------------------------------------------------------------------------

@@ -247,6 +247,22 @@ export const api = {
   createOpen311Client: (body) => post('/api/appeals/open311-clients', body),
   deactivateOpen311Client: (id) => del(`/api/appeals/open311-clients/${encodeURIComponent(id)}`),
 
+  // 生态环境. Stations (environment:read lists those in the user's scope; environment:config
+  // registers and changes them, PUT with the version read: 409 when it changed meanwhile).
+  envStations: () => get('/api/environment/stations'),
+  envStation: (id) => get(`/api/environment/stations/${encodeURIComponent(id)}`),
+  createEnvStation: (body) => post('/api/environment/stations', body),
+  updateEnvStation: (id, body) => put(`/api/environment/stations/${encodeURIComponent(id)}`, body),
+  // {cn, from, to}: epoch ms; values come as exact decimal text with their flags.
+  envReadings: (id, query) => get(`/api/environment/stations/${encodeURIComponent(id)}/readings`, query),
+  // {from, to: YYYY-MM-DD, station? | town?, standard?}: 366 days at most.
+  airDaily: (query) => get('/api/environment/air/daily', query),
+  airEvaluation: (query) => get('/api/environment/air/evaluation', query),
+  // Every station in scope with its latest hourly AQI (data of the last 7 days only).
+  airLatest: () => get('/api/environment/air/latest'),
+  envQuality: (query) => get('/api/environment/quality', query),
+  envRejections: (query) => get('/api/environment/rejections', query),
+
   // The citizens' page: no sign-in. A wrong number or query code is a 404; too many tries a 429
   // (ApiError.retryAfter says how long to wait).
   publicAppealMeta: () => request('GET', '/api/public/appeals/meta', { anonymous: true }),

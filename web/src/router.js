@@ -29,6 +29,12 @@ const routes = [
       { path: 'appeals/open311-clients', name: 'appeal-open311-clients', component: () => import('./views/appeals/AppealOpen311ClientsView.vue'), meta: { title: 'menu.appealOpen311' } },
       // The case page has no menu entry of its own; the workbench stays highlighted.
       { path: 'appeals/case/:id(\\d+)', name: 'appeal-case', component: () => import('./views/appeals/AppealCaseView.vue'), meta: { title: 'menu.appealCase', menu: '/appeals/workbench' } },
+      { path: 'environment/evaluation', name: 'env-evaluation', component: () => import('./views/environment/EnvEvaluationView.vue'), meta: { title: 'menu.envEvaluation' } },
+      { path: 'environment/calendar', name: 'env-calendar', component: () => import('./views/environment/EnvCalendarView.vue'), meta: { title: 'menu.envCalendar' } },
+      { path: 'environment/stations', name: 'env-stations', component: () => import('./views/environment/EnvStationsView.vue'), meta: { title: 'menu.envStations' } },
+      // A station's page has no menu entry of its own; the stations list stays highlighted.
+      { path: 'environment/stations/:id(\\d+)', name: 'env-station', component: () => import('./views/environment/EnvStationView.vue'), meta: { title: 'menu.envStation', menu: '/environment/stations' } },
+      { path: 'environment/quality', name: 'env-quality', component: () => import('./views/environment/EnvQualityView.vue'), meta: { title: 'menu.envQuality' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
     ],
   },
