@@ -71,10 +71,7 @@ std::atomic<bool> g_stop{false};
 
 // "YYYY-MM-DD" as the epoch ms of its local midnight.
 std::int64_t date_ms(const std::string& date, const char* option) {
-  std::string digits;
-  for (char c : date)
-    if (c != '-') digits += c;
-  const auto t = date.size() == 10 ? environment::data_time_ms(digits + "000000") : std::nullopt;
+  const auto t = environment::local_midnight_ms(date);
   if (!t)
     throw Error::invalid("argument-invalid", std::string(option) + " 应为 YYYY-MM-DD",
                          std::string(option) + " must be YYYY-MM-DD");

@@ -56,6 +56,30 @@ year_month_day year_earlier(year_month_day d) {
   return e;
 }
 
+// "1,2,3" for an IN list (integers only).
+std::string id_list(const std::vector<std::int64_t>& ids) {
+  std::string out;
+  for (auto id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+  return out;
+}
+std::string id_list(const std::vector<Station>& stations) {
+  std::vector<std::int64_t> ids;
+  for (const auto& s : stations) ids.push_back(s.id);
+  return id_list(ids);
+}
+
+// The values of the six pollutants in columns first … first+5 whose flags (columns first+6 …
+// first+11) leave them usable for AQI.
+HourValues usable_values(const soci::row& r, std::size_t first) {
+  HourValues out{};
+  for (std::size_t k = 0; k < kPollutants; ++k) {
+    const auto v = platform::opt_i64(r, first + k);
+    const auto f = platform::opt_str(r, first + kPollutants + k);
+    if (v && usable_flag(f && f->size() == 1 ? (*f)[0] : 0)) out[k] = *v;
+  }
+  return out;
+}
+
 // One hour's sums and counts over stations, per pollutant.
 struct HourSum {
   std::array<std::int64_t, kPollutants> sum{};
@@ -87,8 +111,7 @@ std::unordered_map<std::int64_t, Series> load_hours(platform::Database& db, cons
   std::unordered_map<std::int64_t, Series> out;
   if (ids.empty()) return out;
   for (auto id : ids) out[id].hours.resize(static_cast<std::size_t>(days) * 24);
-  std::string list;
-  for (auto id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+  const std::string list = id_list(ids);
   long long start = midnight_ms(from), end = start + days * kDayMs;
   db.read([&](soci::session& sql) {
     soci::rowset<soci::row> rows =
@@ -100,13 +123,12 @@ std::unordered_map<std::int64_t, Series> load_hours(platform::Database& db, cons
       auto& s = out[platform::get_i64(r, 0)];
       const auto at = static_cast<std::size_t>((platform::get_i64(r, 1) - start) / kHourMs);
       if (at >= s.hours.size()) continue;
-      for (std::size_t k = 0; k < kPollutants; ++k) {
-        const auto v = platform::opt_i64(r, 2 + k);
-        const auto f = platform::opt_str(r, 8 + k);
-        if (!v || !usable_flag(f && f->size() == 1 ? (*f)[0] : 0)) continue;
-        s.hours[at].sum[k] = *v;
-        s.hours[at].n[k] = 1;
-      }
+      const auto values = usable_values(r, 2);
+      for (std::size_t k = 0; k < kPollutants; ++k)
+        if (values[k]) {
+          s.hours[at].sum[k] = *values[k];
+          s.hours[at].n[k] = 1;
+        }
     }
   });
   return out;
@@ -381,8 +403,7 @@ nlohmann::json AirService::latest(const Principal& who) {
   const long long since = platform::now_ms() - 7 * kDayMs;
   std::map<std::int64_t, std::int64_t> last;  // station → its latest hourly row
   if (!stations.empty()) {
-    std::string ids;
-    for (const auto& s : stations) ids += (ids.empty() ? "" : ",") + std::to_string(s.id);
+    const std::string ids = id_list(stations);
     rt_.db.read([&](soci::session& sql) {
       soci::rowset<soci::row> rows =
           (sql.prepare << "SELECT station_id, MAX(data_time) FROM env_readings WHERE cn = 2061 AND data_time >= :t "
@@ -425,11 +446,7 @@ nlohmann::json AirService::latest(const Principal& who) {
         for (const auto& r : rows) {
           const auto at = (platform::get_i64(r, 0) - a) / kHourMs;
           if (at < 0 || at >= 24) continue;
-          for (std::size_t k = 0; k < kPollutants; ++k) {
-            const auto v = platform::opt_i64(r, 1 + k);
-            const auto f = platform::opt_str(r, 7 + k);
-            if (v && usable_flag(f && f->size() == 1 ? (*f)[0] : 0)) hours[static_cast<std::size_t>(at)][k] = *v;
-          }
+          hours[static_cast<std::size_t>(at)] = usable_values(r, 1);
         }
       });
       const auto date = local_time_text(end).substr(0, 10);
@@ -463,11 +480,8 @@ nlohmann::json AirService::quality(const Principal& who, const AirScope& scope) 
   const auto stations = stations_.list(who);
   std::map<std::int64_t, std::array<std::int64_t, 3>> counts;  // received, flagged, usable (all six)
   nlohmann::json rejections = nlohmann::json::object();
-  bool everything = false;
-  for (auto s : who.scopes)
-    everything = everything || s == platform::DataScope::kAll || s == platform::DataScope::kDepartment;
-  std::string ids;
-  for (const auto& s : stations) ids += (ids.empty() ? "" : ",") + std::to_string(s.id);
+  const bool everything = sees_all_stations(who);
+  const std::string ids = id_list(stations);
   rt_.db.read([&](soci::session& sql) {
     if (!ids.empty()) {
       std::string bad, all_usable;
@@ -511,13 +525,10 @@ nlohmann::json AirService::quality(const Principal& who, const AirScope& scope) 
 
 nlohmann::json AirService::rejections(const Principal& who, int page, int size, const std::string& reason) {
   if (!who.can("environment:read")) throw Error::forbidden();
-  bool everything = false;
-  for (auto s : who.scopes)
-    everything = everything || s == platform::DataScope::kAll || s == platform::DataScope::kDepartment;
+  const bool everything = sees_all_stations(who);
   std::string where = "1 = 1";
   if (!everything) {
-    std::string ids;
-    for (const auto& s : stations_.list(who)) ids += (ids.empty() ? "" : ",") + std::to_string(s.id);
+    const std::string ids = id_list(stations_.list(who));
     where = ids.empty() ? "1 = 0" : "station_id IN (" + ids + ")";
   }
   if (!reason.empty()) where += " AND reason = :reason";

@@ -417,11 +417,7 @@ class Session : public platform::StreamProtocol {
 
   static std::string set_time(const hj212::Packet& p) {
     const auto now = wall_ms();
-    auto text = local_time_text(now);  // YYYY-MM-DD HH:MM:SS
-    std::string digits;
-    for (char c : text)
-      if (c >= '0' && c <= '9') digits += c;
-    const std::string qn = digits + fmt::format("{:03}", now % 1000);
+    const std::string digits = data_time_digits(now), qn = data_time_digits(now, true);
     return hj212::frame(fmt::format("QN={};ST={};CN=1012;PW={};MN={};Flag={};CP=&&SystemTime={}&&", qn,
                                     p.st.empty() ? "22" : p.st, p.pw, p.mn, p.version().value_or(1) * 4 + 1, digits));
   }

@@ -109,6 +109,21 @@ std::string local_time_text(std::int64_t ms) {
                      secs % 60);
 }
 
+std::optional<std::int64_t> local_midnight_ms(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return std::nullopt;
+  std::string digits;
+  digits.append(date.substr(0, 4)).append(date.substr(5, 2)).append(date.substr(8, 2)).append("000000");
+  return data_time_ms(digits);
+}
+
+std::string data_time_digits(std::int64_t ms, bool with_ms) {
+  std::string digits;
+  for (char c : local_time_text(ms))
+    if (c >= '0' && c <= '9') digits += c;
+  if (with_ms) digits += fmt::format("{:03}", ((ms % 1000) + 1000) % 1000);
+  return digits;
+}
+
 FactorMap FactorMap::of(const std::map<std::string, std::string>& units,
                         const std::map<std::string, std::string>& aliases) {
   FactorMap m;
@@ -201,10 +216,7 @@ ImportReport import_hourly(platform::Database& db, const platform::Actor& actor,
   report.last = days.back().date;
   return db.write([&](platform::Tx& tx) {
     for (const auto& day : days) {
-      std::string digits;
-      for (char c : day.date)
-        if (c != '-') digits += c;
-      const auto start = data_time_ms(digits + "000000");
+      const auto start = local_midnight_ms(day.date);
       if (!start) throw Error::invalid("validation", "日期无效：" + day.date, "invalid date: " + day.date);
       for (std::size_t h = 0; h < day.hours.size(); ++h) {
         Reading r;

@@ -48,8 +48,12 @@ struct Reading {
 // DataTime `YYYYMMDDhhmmss` (Asia/Shanghai, UTC+8 all year) as epoch ms; 17 digits keep their
 // milliseconds. nullopt if it is not a real time.
 std::optional<std::int64_t> data_time_ms(std::string_view digits);
+// A local date `YYYY-MM-DD` as the epoch ms of its midnight; nullopt if it is not a real date.
+std::optional<std::int64_t> local_midnight_ms(std::string_view date);
 // Epoch ms as local `YYYY-MM-DD HH:MM:SS`.
 std::string local_time_text(std::int64_t ms);
+// Epoch ms as a DataTime (`YYYYMMDDhhmmss`, with `with_ms` 17 digits): the inverse of data_time_ms().
+std::string data_time_digits(std::int64_t ms, bool with_ms = false);
 
 // How one station's values are read: its vendor codes and its units.
 struct FactorMap {

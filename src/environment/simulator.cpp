@@ -26,15 +26,6 @@ std::int64_t wall_ms() {
       .count();
 }
 
-// 17 digits: YYYYMMDDhhmmsszzz in local time.
-std::string stamp(std::int64_t ms, bool with_ms) {
-  std::string digits;
-  for (char c : local_time_text(ms))
-    if (c >= '0' && c <= '9') digits += c;
-  if (with_ms) digits += fmt::format("{:03}", ((ms % 1000) + 1000) % 1000);
-  return digits;
-}
-
 struct Station {
   int index = 0;
   tcp::socket socket;
@@ -71,7 +62,7 @@ std::string simulated_packet(const SimulatorOptions& o, int i, int cn, std::int6
   const std::int64_t period = cn == kHourly ? 3'600'000 : cn == kMinute ? 60'000 : 1000;
   const std::int64_t t = epoch_ms - (epoch_ms % period);
   const auto m = model_hour(i, t, o.model);
-  std::string cp = "DataTime=" + stamp(t, false);
+  std::string cp = "DataTime=" + data_time_digits(t, false);
   const char* suffix = cn == kRealtime ? "Rtd" : "Avg";
   for (std::size_t k = 0; k < kPollutants; ++k) {
     if (m.missing || !m.value[k]) continue;
@@ -79,8 +70,8 @@ std::string simulated_packet(const SimulatorOptions& o, int i, int cn, std::int6
     cp += fmt::format(";{0}-{1}={2},{0}-Flag={3}", kAqiCodes[k], suffix,
                       platform::format_scaled(*m.value[k], kInputScale, decimals), m.flag);
   }
-  return hj212::frame(fmt::format("QN={};ST=22;CN={};PW={};MN={};Flag=5;CP=&&{}&&", stamp(wall_ms(), true), cn,
-                                  o.password, simulated_mn(o.mn_prefix, i), cp));
+  return hj212::frame(fmt::format("QN={};ST=22;CN={};PW={};MN={};Flag=5;CP=&&{}&&", data_time_digits(wall_ms(), true),
+                                  cn, o.password, simulated_mn(o.mn_prefix, i), cp));
 }
 
 SimulatorReport run_simulator(const SimulatorOptions& o, const std::atomic<bool>* stop) {

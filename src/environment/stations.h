@@ -90,6 +90,10 @@ class StationService {
 
 nlohmann::json station_json(const Station& s);
 
+// Whether `who` sees every station (a scope of all or of a department), not only those located
+// in their region.
+bool sees_all_stations(const platform::Principal& who);
+
 // `k=v,k=v` (the stored form of units and aliases) and back.
 std::string join_pairs(const std::map<std::string, std::string>& pairs);
 std::map<std::string, std::string> split_pairs(std::string_view text);

@@ -67,11 +67,7 @@ std::int64_t add_station(const std::string& mn, const json& extra = json::object
 // DataTime digits of a local hour `hours_ago` hours before now (whole hour).
 std::string hour_ago(int hours_ago) {
   const auto now = platform::now_ms();
-  const auto t = now - now % 3'600'000 - hours_ago * 3'600'000LL;
-  std::string d;
-  for (char c : environment::local_time_text(t))
-    if (c >= '0' && c <= '9') d += c;
-  return d;
+  return environment::data_time_digits(now - now % 3'600'000 - hours_ago * 3'600'000LL);
 }
 
 std::string packet(const std::string& mn, const std::string& qn, const std::string& cn, const std::string& cp,
@@ -245,14 +241,9 @@ TEST_F(EnvironmentIngest, BadPacketsAreRefusedWithoutClosingAHealthyConnection) 
   const auto before_crc = rejected("bad_crc"), before_len = rejected("bad_length"), before_time = rejected("bad_time"),
              before_value = rejected("bad_value"), before_garbage = rejected("garbage"),
              before_header = rejected("bad_header");
-  std::string future_t, old_t;
-  {
-    const auto now = platform::now_ms();
-    for (char c : environment::local_time_text(now + 3 * 3'600'000))
-      if (c >= '0' && c <= '9') future_t += c;
-    for (char c : environment::local_time_text(now - 800LL * 86'400'000))
-      if (c >= '0' && c <= '9') old_t += c;
-  }
+  const auto now = platform::now_ms();
+  const auto future_t = environment::data_time_digits(now + 3 * 3'600'000),
+             old_t = environment::data_time_digits(now - 800LL * 86'400'000);
   s.send(bad_crc + "##12AB" + "not a frame at all\r\n" + good.substr(2) +   // missing ##: garbage
          frame("QN=1;ST=22;CN=2061;PW=Pw-IT-ING-03;MN=IT-ING-03;Flag=5") +  // no CP
          packet("IT-ING-03", "20261127100000011", "2061", "DataTime=" + future_t + ";a34004-Avg=30") +
