@@ -106,6 +106,23 @@ void add_environment_data_commands(CLI::App& app, CLI::App& import_cmd,
     });
   });
 
+  auto water_file = std::make_shared<std::string>();
+  auto* import_water =
+      import_cmd.add_subcommand("water", "import surface-water samples (CSV: section,date,<indicator codes>)");
+  import_water->add_option("FILE", *water_file, "samples CSV: section code, date YYYY-MM-DD, values in mg/L")
+      ->required();
+  import_water->callback([water_file, runtime] {
+    run("import", [&] {
+      std::ifstream in(*water_file);
+      if (!in) throw Error::invalid("file-missing", "找不到文件 " + *water_file, "file not found: " + *water_file);
+      const auto samples = environment::read_water_samples_csv(in);
+      auto rt = runtime();
+      const platform::Actor cli{std::nullopt, "cli", "127.0.0.1"};
+      const auto r = rt->module<environment::EnvironmentModule>()->water().import_samples(nullptr, cli, samples);
+      std::cout << fmt::format("imported {} samples: {} stored, {} already present\n", r.lines, r.added, r.unchanged);
+    });
+  });
+
   auto* simulate = app.add_subcommand("simulate", "simulated data sources (HJ 212 stations, model hours)");
   simulate->require_subcommand(1);
   struct SimArgs {

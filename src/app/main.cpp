@@ -246,6 +246,11 @@ int main(int argc, char** argv) {
           std::cout << "air: " << air.stations << " stations, " << air.hours << " hourly readings (2021-2022) in "
                     << std::fixed << std::setprecision(1) << seconds << " s\n";
       }
+      {
+        const auto water = environment::load_demo_water(rt);
+        std::cout << "water: " << water.sections << " sections added, " << water.samples << " samples added, "
+                  << water.unchanged << " present\n";
+      }
       if (!login.password.empty()) {
         std::cout << "admin login: " << login.username << " / " << login.password << "\n";
         if (!print_login_file.empty()) {

@@ -1,5 +1,6 @@
 #include "environment/csv_io.h"
 
+#include "environment/readings.h"
 #include "environment/water_quality.h"
 #include "platform/calendar/working_hours.h"
 #include "platform/error.h"
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 namespace ecity::environment {
 
@@ -59,6 +61,31 @@ std::int64_t value_of(const std::string& text, int scale, std::int64_t max, cons
                       std::size_t number) {
   const auto v = parse_scaled(text, scale);
   if (!v || *v < 0 || *v > max * platform::pow10(scale))
+    throw line_error(number, fmt::format("{} 的值无效：{}", column, text),
+                     fmt::format("invalid {} value: {}", column, text));
+  return *v;
+}
+
+// The indicator of each column after `section,<second>,` of a water CSV header.
+std::vector<std::size_t> water_header(const std::vector<std::string>& header, const std::string& second) {
+  if (header.size() < 3 || header[0] != "section" || header[1] != second)
+    throw line_error(1, "表头应以 section," + second + " 开始，并至少有一项指标",
+                     "the header must start with section," + second + " and name an indicator");
+  std::vector<std::size_t> slot;  // column → indicator
+  for (std::size_t c = 2; c < header.size(); ++c) {
+    const auto i = water_indicator_index(header[c]);
+    if (!i) throw line_error(1, "未知指标：" + header[c], "unknown indicator: " + header[c]);
+    for (auto s : slot)
+      if (s == *i) throw line_error(1, "指标重复：" + header[c], "indicator given twice: " + header[c]);
+    slot.push_back(*i);
+  }
+  return slot;
+}
+
+std::int64_t water_value(std::size_t indicator, const std::string& text, const std::string& column,
+                         std::size_t number) {
+  const auto v = parse_water_value(indicator, text);
+  if (!v)
     throw line_error(number, fmt::format("{} 的值无效：{}", column, text),
                      fmt::format("invalid {} value: {}", column, text));
   return *v;
@@ -166,19 +193,7 @@ std::string classify_water_csv(std::istream& in) {
   std::size_t number = 0;
   if (!next_line(in, line, number)) throw line_error(1, "缺少表头", "missing header");
   const auto header = split(line, 1);
-  if (header.size() < 3 || header[0] != "section" || header[1] != "kind")
-    throw line_error(1, "表头应以 section,kind 开始，并至少有一项指标",
-                     "the header must start with section,kind and name an indicator");
-  const auto& indicators = water_indicators();
-  std::vector<std::size_t> slot;  // column → indicator
-  for (std::size_t c = 2; c < header.size(); ++c) {
-    std::size_t i = 0;
-    while (i < kWaterIndicators && indicators[i].code != header[c]) ++i;
-    if (i == kWaterIndicators) throw line_error(1, "未知指标：" + header[c], "unknown indicator: " + header[c]);
-    for (auto s : slot)
-      if (s == i) throw line_error(1, "指标重复：" + header[c], "indicator given twice: " + header[c]);
-    slot.push_back(i);
-  }
+  const auto slot = water_header(header, "kind");
   struct Section {
     WaterBody body;
     std::vector<WaterSample> samples;
@@ -194,7 +209,7 @@ std::string classify_water_csv(std::istream& in) {
     WaterSample s{};
     for (std::size_t c = 2; c < f.size(); ++c) {
       if (f[c].empty()) continue;
-      s[slot[c - 2]] = value_of(f[c], kWaterScale, 1'000'000, header[c], number);
+      s[slot[c - 2]] = water_value(slot[c - 2], f[c], header[c], number);
     }
     auto [it, fresh] = sections.try_emplace(f[0], Section{*body, {}});
     if (fresh) order.push_back(f[0]);
@@ -212,6 +227,39 @@ std::string classify_water_csv(std::istream& in) {
       if (e.multiple_hundredths) over += ":" + format_scaled(*e.multiple_hundredths, 2, 2);
     }
     out += fmt::format("{},{},{}\n", name, r.water_class ? class_name(*r.water_class) : "", over);
+  }
+  return out;
+}
+
+std::vector<WaterCsvSample> read_water_samples_csv(std::istream& in) {
+  std::string line;
+  std::size_t number = 0;
+  if (!next_line(in, line, number)) throw line_error(1, "缺少表头", "missing header");
+  const auto header = split(line, 1);
+  const auto slot = water_header(header, "date");
+  std::vector<WaterCsvSample> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  while (next_line(in, line, number)) {
+    if (line.empty()) continue;
+    const auto f = fields(line, number, header.size());
+    WaterCsvSample s;
+    s.line = number;
+    s.section = f[0];
+    s.date = f[1];
+    if (s.section.empty()) throw line_error(number, "断面编码为空", "empty section code");
+    if (!local_midnight_ms(s.date))
+      throw line_error(number, "日期应为 YYYY-MM-DD：" + s.date, "date must be YYYY-MM-DD: " + s.date);
+    bool any = false;
+    for (std::size_t c = 2; c < f.size(); ++c) {
+      if (f[c].empty()) continue;
+      s.values[slot[c - 2]] = water_value(slot[c - 2], f[c], header[c], number);
+      any = true;
+    }
+    if (!any) throw line_error(number, "没有任何监测值", "no value measured");
+    if (!seen.emplace(s.section, s.date).second)
+      throw line_error(number, "同一断面同一日期重复：" + s.section + " " + s.date,
+                       "the section and date appear twice: " + s.section + " " + s.date);
+    out.push_back(std::move(s));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include "environment/air_daily.h"
 #include "environment/air_evaluation.h"
+#include "environment/water_quality.h"
 
 #include <istream>
 #include <optional>
@@ -32,5 +33,15 @@ std::string evaluation_csv(const Evaluation& e);
 // one sample per line, kind `river` or `lake`. Answers `section,class,exceeding` per section
 // (samples of a section averaged), in the order sections first appear.
 std::string classify_water_csv(std::istream& in);
+
+// Water samples to store: header `section,date,` then any of the indicator codes; one sample per
+// line: the section's code, the local date YYYY-MM-DD and the values (empty: not measured; at
+// least one measured). A (section, date) given twice is an error.
+struct WaterCsvSample {
+  std::size_t line = 0;
+  std::string section, date;
+  WaterSample values{};
+};
+std::vector<WaterCsvSample> read_water_samples_csv(std::istream& in);
 
 }  // namespace ecity::environment

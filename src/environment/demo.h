@@ -33,4 +33,16 @@ struct DemoAirResult {
 // Registers the stations that are missing and writes their 2021-2022 history once.
 DemoAirResult load_demo_air(platform::Runtime& rt);
 
+struct DemoWaterResult {
+  int sections = 0;           // added now
+  std::size_t samples = 0;    // added now
+  std::size_t unchanged = 0;  // there already
+};
+
+// The district's surface-water sections (the national-control section 贾庄闸 on the 峄城大沙河,
+// target class III, and three illustrative provincial and county ones, one a reservoir) and a
+// monthly sample of each for 2021-2022 with seasonal variation: 贾庄闸 meets class III every month,
+// the others lapse by a class in their season (summer phosphorus, winter ammonia). Idempotent.
+DemoWaterResult load_demo_water(platform::Runtime& rt);
+
 }  // namespace ecity::environment

@@ -2,7 +2,10 @@
 
 #include "environment/readings.h"
 
+#include "platform/numeric/decimal.h"
 #include "platform/runtime.h"
+
+#include <sstream>
 
 namespace ecity::environment {
 
@@ -28,6 +31,7 @@ std::vector<platform::RoleGrant> EnvironmentModule::role_grants() const {
 void EnvironmentModule::prepare(platform::Runtime& rt) {
   stations_ = std::make_unique<StationService>(rt);
   air_ = std::make_unique<AirService>(rt, *stations_);
+  water_ = std::make_unique<WaterService>(rt);
   stations_->on_change([this] {
     if (listener_) listener_->reload();
   });
@@ -124,6 +128,80 @@ void EnvironmentModule::register_routes(platform::Runtime& rt) {
          [&st](const Request& req, const platform::Principal* who) {
            auto in = parse_station(req.json_object(), false);
            return Response::json(200, station_json(st.update(*who, platform::actor_of(req, who), req.id_param(), in)));
+         }});
+  register_water_routes(rt);
+}
+
+void EnvironmentModule::register_water_routes(platform::Runtime& rt) {
+  auto& r = rt.router;
+  auto& water = *water_;
+  r.add({"GET", "/api/environment/water/indicators", "environment:read", true, "environment",
+         "The 21 indicators of GB 3838-2002 that classify a section: code, name, unit and the class III limit",
+         [](const Request&, const platform::Principal*) {
+           nlohmann::json items = nlohmann::json::array();
+           const auto& all = water_indicators();
+           for (std::size_t i = 0; i < all.size(); ++i) {
+             nlohmann::json j = {{"code", all[i].code}, {"name", all[i].name}, {"unit", i == 0 ? "无量纲" : "mg/L"}};
+             if (i == 0) {
+               j["class_iii"] = "6-9";
+               j["lower_is_better"] = nullptr;
+             } else {
+               j["class_iii"] = water_value_text(class_limit(WaterBody::kRiver, i, 3));
+               j["lower_is_better"] = i != 1;
+               if (all[i].code == "tp") j["class_iii_lake"] = water_value_text(class_limit(WaterBody::kLake, i, 3));
+             }
+             items.push_back(j);
+           }
+           return Response::json(200, {{"items", items}});
+         }});
+  r.add({"GET", "/api/environment/water/sections", "environment:read", true, "environment",
+         "Surface-water sections in the caller's scope with their class (GB 3838-2002) over a period (from, to: "
+         "YYYY-MM-DD, default this year), by month and of the latest sample, and the share meeting their targets",
+         [&water](const Request& req, const platform::Principal* who) {
+           const auto [from, to] = water_period(req.q("from"), req.q("to"), platform::now_ms());
+           return Response::json(200, water.sections(*who, from, to));
+         }});
+  r.add({"GET", "/api/environment/water/sections/{id}", "environment:read", true, "environment",
+         "One section as in the list and its samples of the period (from, to), newest first",
+         [&water](const Request& req, const platform::Principal* who) {
+           const auto [from, to] = water_period(req.q("from"), req.q("to"), platform::now_ms());
+           return Response::json(200, water.section(*who, req.id_param(), from, to));
+         }});
+  r.add({"POST", "/api/environment/water/sections", "environment:config", true, "environment",
+         "Register a section (code, name, kind river|lake, control national|provincial|city|county, target_class 1-5; "
+         "river, lng, lat, enabled)",
+         [&water](const Request& req, const platform::Principal* who) {
+           const auto in = parse_water_section(req.json_object(), true);
+           return Response::json(201, water_section_json(water.create_section(*who, platform::actor_of(req, who), in)));
+         }});
+  r.add({"PUT", "/api/environment/water/sections/{id}", "environment:config", true, "environment",
+         "Change a section (any field; version required)",
+         [&water](const Request& req, const platform::Principal* who) {
+           const auto in = parse_water_section(req.json_object(), false);
+           return Response::json(
+               200, water_section_json(water.update_section(*who, platform::actor_of(req, who), req.id_param(), in)));
+         }});
+  r.add({"POST", "/api/environment/water/sections/{id}/samples", "environment:config", true, "environment",
+         "Enter a sample: sampled_on (YYYY-MM-DD, not in the future), values {indicator code: number or decimal "
+         "text, mg/L; pH dimensionless}, note; one per section and day",
+         [&water](const Request& req, const platform::Principal* who) {
+           const auto in = parse_water_sample(req.json_object(), true);
+           return Response::json(201, water.add_sample(*who, platform::actor_of(req, who), req.id_param(), in));
+         }});
+  r.add({"PUT", "/api/environment/water/samples/{id}", "environment:config", true, "environment",
+         "Correct a sample (values replace all values; note; version required); the operation log keeps the old ones",
+         [&water](const Request& req, const platform::Principal* who) {
+           const auto in = parse_water_sample(req.json_object(), false);
+           return Response::json(200, water.correct_sample(*who, platform::actor_of(req, who), req.id_param(), in));
+         }});
+  r.add({"POST", "/api/environment/water/import", "environment:config", true, "environment",
+         "Import samples from CSV (text/csv): header section,date,<indicator codes>; all or nothing; samples stored "
+         "already with the same values are counted unchanged",
+         [&water](const Request& req, const platform::Principal* who) {
+           std::istringstream in(req.body);
+           const auto samples = read_water_samples_csv(in);
+           const auto res = water.import_samples(who, platform::actor_of(req, who), samples);
+           return Response::json(200, {{"lines", res.lines}, {"added", res.added}, {"unchanged", res.unchanged}});
          }});
 }
 

@@ -1,11 +1,12 @@
 // The environment module (生态环境) as the platform sees it: permissions, roles and routes.
 // The station registry, the HJ 212 listener (opened by serve() when hj212.port is set), station
-// data and evaluations.
+// data and evaluations; surface-water sections and their samples.
 #pragma once
 
 #include "environment/air_service.h"
 #include "environment/listener.h"
 #include "environment/stations.h"
+#include "environment/water_service.h"
 
 #include "platform/module.h"
 
@@ -24,13 +25,16 @@ class EnvironmentModule : public platform::Module {
   void stop() override;
 
   StationService& stations() { return *stations_; }
+  WaterService& water() { return *water_; }
   // The listener while serving, else nullptr.
   Hj212Listener* listener() { return listener_.get(); }
 
  private:
   nlohmann::json with_online(const Station& s);
+  void register_water_routes(platform::Runtime& rt);
   std::unique_ptr<StationService> stations_;
   std::unique_ptr<AirService> air_;
+  std::unique_ptr<WaterService> water_;
   std::unique_ptr<Hj212Listener> listener_;
 };
 

@@ -60,11 +60,7 @@ bool packet_safe(const std::string& s) {
 
 // Who sees which stations: everyone with environment:read sees all, except a user whose only
 // scopes are regional (a town's staff), who sees the stations located in their region.
-std::string scope_condition(const Principal& who) {
-  if (sees_all_stations(who)) return "1 = 1";
-  if (who.region_path.empty()) return "1 = 0";
-  return "s.region_id IN " + platform::subtree_ids("regions", who.region_path);
-}
+std::string scope_condition(const Principal& who) { return located_scope(who, "s.region_id"); }
 
 std::optional<Station> load(soci::session& sql, std::int64_t id, const std::string& scope) {
   long long sid = id;
@@ -87,12 +83,40 @@ bool code_like(const std::string& code) {
   return ok;
 }
 
+void locate(platform::Runtime& rt, Station& s) {
+  const auto at = locate_point(rt, s.lng, s.lat);
+  s.region_id = at.region_id;
+  s.town_id = at.town_id;
+}
+
 }  // namespace
 
 bool sees_all_stations(const Principal& who) {
   for (auto s : who.scopes)
     if (s == platform::DataScope::kAll || s == platform::DataScope::kDepartment) return true;
   return false;
+}
+
+std::string located_scope(const Principal& who, const std::string& region_column) {
+  if (sees_all_stations(who)) return "1 = 1";
+  if (who.region_path.empty()) return "1 = 0";
+  return region_column + " IN " + platform::subtree_ids("regions", who.region_path);
+}
+
+PointRegions locate_point(platform::Runtime& rt, std::optional<double> lng, std::optional<double> lat) {
+  PointRegions out;
+  if (!lng || !lat) return out;
+  const auto hit = rt.org.locate(*lng, *lat);
+  if (hit["town"].is_null())
+    throw Error::invalid("validation", "位置不在本区范围内", "the location lies outside the district")
+        .on_field("lng", "不在本区范围内");
+  out.town_id = hit["town"]["id"].get<std::int64_t>();
+  for (const char* level : {"grid", "village", "town"})
+    if (!hit[level].is_null()) {
+      out.region_id = hit[level]["id"].get<std::int64_t>();
+      break;
+    }
+  return out;
 }
 
 std::string join_pairs(const std::map<std::string, std::string>& pairs) {
@@ -220,22 +244,6 @@ StationInput parse_station(const nlohmann::json& body, bool create) {
   return in;
 }
 
-void StationService::locate(Station& s) {
-  s.region_id.reset();
-  s.town_id.reset();
-  if (!s.lng || !s.lat) return;
-  const auto hit = rt_.org.locate(*s.lng, *s.lat);
-  if (hit["town"].is_null())
-    throw Error::invalid("validation", "站点位置不在本区范围内", "the location lies outside the district")
-        .on_field("lng", "不在本区范围内");
-  s.town_id = hit["town"]["id"].get<std::int64_t>();
-  for (const char* level : {"grid", "village", "town"})
-    if (!hit[level].is_null()) {
-      s.region_id = hit[level]["id"].get<std::int64_t>();
-      break;
-    }
-}
-
 std::vector<Station> StationService::list(const Principal& who) {
   if (!who.can("environment:read")) throw Error::forbidden();
   return rt_.db.read([&](soci::session& sql) {
@@ -267,7 +275,7 @@ Station StationService::prepare_new(const StationInput& in) {
   s.units = in.units.value_or(std::map<std::string, std::string>{});
   s.aliases = in.aliases.value_or(std::map<std::string, std::string>{});
   s.enabled = in.enabled.value_or(true);
-  locate(s);
+  locate(rt_, s);
   return s;
 }
 
@@ -352,7 +360,7 @@ Station StationService::update(const Principal& who, const platform::Actor& acto
     s.lng = in.lng;
     s.lat = in.lat;
   }
-  locate(s);
+  locate(rt_, s);
   return rt_.db.write([&](Tx& tx) {
     s.updated_at = platform::now_ms();
     s.version = before.version + 1;

@@ -83,7 +83,6 @@ class StationService {
   Station write_new(const platform::Actor& actor, const StationInput& in);
   Station prepare_new(const StationInput& in);
   void insert(platform::Tx& tx, const platform::Actor& actor, Station& s, const std::string& password);
-  void locate(Station& s);
   platform::Runtime& rt_;
   std::function<void()> changed_;
 };
@@ -93,6 +92,16 @@ nlohmann::json station_json(const Station& s);
 // Whether `who` sees every station (a scope of all or of a department), not only those located
 // in their region.
 bool sees_all_stations(const platform::Principal& who);
+// The SQL condition on a located thing's region column (e.g. "s.region_id") that lets `who` see
+// it: true for those who see all, the rows located in their region for a region-scoped user.
+std::string located_scope(const platform::Principal& who, const std::string& region_column);
+
+// Where a point lies in the district: the most specific region (grid, village or town) and its
+// town; both empty without a point. Throws Error (invalid, field lng) for a point outside.
+struct PointRegions {
+  std::optional<std::int64_t> region_id, town_id;
+};
+PointRegions locate_point(platform::Runtime& rt, std::optional<double> lng, std::optional<double> lat);
 
 // `k=v,k=v` (the stored form of units and aliases) and back.
 std::string join_pairs(const std::map<std::string, std::string>& pairs);

@@ -90,6 +90,72 @@ std::string_view class_name(int c) {
   return c >= 1 && c <= kWorseThanV ? kNames[static_cast<std::size_t>(c)] : "";
 }
 
+std::int64_t class_limit(WaterBody body, std::size_t i, int c) {
+  const auto& lim = (i == kTp && body == WaterBody::kLake) ? kLakeTp.v : kRiver[i].v;
+  return lim[static_cast<std::size_t>(c - 1)];
+}
+
+std::optional<std::size_t> water_indicator_index(std::string_view code) {
+  const auto& all = water_indicators();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].code == code) return i;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_water_value(std::size_t indicator, std::string_view text) {
+  const auto dot = text.find('.');
+  if (dot != std::string_view::npos && text.size() - dot - 1 > static_cast<std::size_t>(kWaterScale))
+    return std::nullopt;
+  const auto v = platform::parse_scaled(text, kWaterScale);
+  const std::int64_t max = indicator == kPh ? 14 * M : 1'000'000 * M;
+  if (!v || *v < 0 || *v > max) return std::nullopt;
+  return v;
+}
+
+std::string water_value_text(std::int64_t value) {
+  auto text = platform::format_scaled(value, kWaterScale, kWaterScale);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string water_sample_text(const WaterSample& s) {
+  std::string out;
+  for (std::size_t i = 0; i < kWaterIndicators; ++i)
+    if (s[i]) {
+      if (!out.empty()) out += ';';
+      out += water_indicators()[i].code;
+      out += '=';
+      out += water_value_text(*s[i]);
+    }
+  return out;
+}
+
+WaterSample water_sample_of(std::string_view text) {
+  WaterSample out{};
+  while (!text.empty()) {
+    const auto semi = text.find(';');
+    const auto item = text.substr(0, semi);
+    text = semi == std::string_view::npos ? std::string_view{} : text.substr(semi + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const auto i = water_indicator_index(item.substr(0, eq));
+    if (i) out[*i] = platform::parse_scaled(item.substr(eq + 1), kWaterScale);
+  }
+  return out;
+}
+
+std::string_view water_quality_zh(int c) {
+  static constexpr std::array<std::string_view, 7> kWords{"", "优", "优", "良好", "轻度污染", "中度污染", "重度污染"};
+  return c >= 1 && c <= kWorseThanV ? kWords[static_cast<std::size_t>(c)] : "";
+}
+
+std::string_view water_quality_en(int c) {
+  static constexpr std::array<std::string_view, 7> kWords{"",      "excellent", "excellent", "good",
+                                                          "light", "moderate",  "heavy"};
+  return c >= 1 && c <= kWorseThanV ? kWords[static_cast<std::size_t>(c)] : "";
+}
+
 WaterClassification classify(WaterBody body, const WaterSample& s) {
   WaterClassification r;
   for (std::size_t i = 0; i < kWaterIndicators; ++i) {

@@ -107,5 +107,35 @@ TEST(WaterCsv, SectionsAveragedAndClassified) {
   EXPECT_NE(bad("section,kind,tp\na,river,abc\n").find("tp"), std::string::npos);
 }
 
+TEST(WaterCsv, SamplesToStore) {
+  std::istringstream in(
+      "\xEF\xBB\xBFsection,date,ph,nh3n,tp\r\n"
+      "YC-W01,2022-03-08,7.6,0.452,\r\n"
+      "\r\n"
+      "YC-W01,2022-04-08,,0.5,0.12\r\n");
+  const auto all = read_water_samples_csv(in);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].line, 2u);
+  EXPECT_EQ(all[0].section, "YC-W01");
+  EXPECT_EQ(all[0].date, "2022-03-08");
+  EXPECT_EQ(water_sample_text(all[0].values), "ph=7.6;nh3n=0.452");
+  EXPECT_EQ(all[1].line, 4u);
+  EXPECT_EQ(water_sample_text(all[1].values), "nh3n=0.5;tp=0.12");
+  auto bad = [](const std::string& csv) {
+    return error_of([&] {
+      std::istringstream in(csv);
+      read_water_samples_csv(in);
+    });
+  };
+  EXPECT_NE(bad("").find("表头"), std::string::npos);
+  EXPECT_NE(bad("section,kind,tp\n").find("section,date"), std::string::npos);
+  EXPECT_NE(bad("section,date,tp\na,2022-02-30,0.1\n").find("第 2 行"), std::string::npos);
+  EXPECT_NE(bad("section,date,tp\na,2022-02-01,\n").find("没有任何监测值"), std::string::npos);
+  EXPECT_NE(bad("section,date,tp\n,2022-02-01,0.1\n").find("断面编码为空"), std::string::npos);
+  EXPECT_NE(bad("section,date,tp\na,2022-02-01,0.1\na,2022-02-01,0.2\n").find("第 3 行"), std::string::npos);
+  EXPECT_NE(bad("section,date,ph\na,2022-02-01,15\n").find("ph"), std::string::npos);
+  EXPECT_NE(bad("section,date,tp\na,2022-02-01,0.1,9\n").find("列"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ecity::environment

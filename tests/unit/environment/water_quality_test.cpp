@@ -67,5 +67,50 @@ TEST(WaterQuality, SamplesAreAveragedPerIndicatorFirst) {
   EXPECT_EQ(m[6], 100'000);  // TP measured once: its own value
 }
 
+TEST(WaterQuality, ValuesAreCheckedAndKeptExactly) {
+  const auto ph = *water_indicator_index("ph"), nh3n = *water_indicator_index("nh3n"),
+             hg = *water_indicator_index("hg");
+  EXPECT_FALSE(water_indicator_index("tn").has_value());  // total nitrogen is not one of the 21
+  EXPECT_EQ(parse_water_value(ph, "7.62"), 7'620'000);
+  EXPECT_EQ(parse_water_value(ph, "14"), 14'000'000);
+  EXPECT_FALSE(parse_water_value(ph, "14.01").has_value());
+  EXPECT_EQ(parse_water_value(nh3n, "0"), 0);
+  EXPECT_FALSE(parse_water_value(nh3n, "-0.1").has_value());
+  EXPECT_FALSE(parse_water_value(nh3n, "1e-3").has_value());
+  EXPECT_FALSE(parse_water_value(nh3n, "").has_value());
+  EXPECT_FALSE(parse_water_value(nh3n, "0.1234567").has_value());  // 7 decimals: not silently rounded
+  EXPECT_EQ(parse_water_value(hg, "0.000045"), 45);
+  EXPECT_EQ(parse_water_value(nh3n, "1000000"), 1'000'000'000'000);
+  EXPECT_FALSE(parse_water_value(nh3n, "1000000.5").has_value());
+  EXPECT_EQ(water_value_text(150'000), "0.15");
+  EXPECT_EQ(water_value_text(7'000'000), "7");
+  EXPECT_EQ(water_value_text(45), "0.000045");
+  EXPECT_EQ(water_value_text(0), "0");
+}
+
+TEST(WaterQuality, StoredTextRoundTrips) {
+  const auto s = sample({{"ph", "7.6"}, {"nh3n", "0.452"}, {"hg", "0.00002"}, {"sulfide", "0.01"}});
+  const auto text = water_sample_text(s);
+  EXPECT_EQ(text, "ph=7.6;nh3n=0.452;hg=0.00002;sulfide=0.01");
+  EXPECT_EQ(water_sample_of(text), s);
+  EXPECT_EQ(water_sample_text(WaterSample{}), "");
+  // What the reader does not understand is skipped, not guessed.
+  const auto odd = water_sample_of("tn=1.2;ph;nh3n=0.5;;");
+  EXPECT_EQ(odd[*water_indicator_index("nh3n")], 500'000);
+  EXPECT_FALSE(odd[*water_indicator_index("ph")].has_value());
+}
+
+TEST(WaterQuality, LimitsAndWords) {
+  const auto tp = *water_indicator_index("tp"), dissolved = *water_indicator_index("do");
+  EXPECT_EQ(class_limit(WaterBody::kRiver, tp, 3), 200'000);
+  EXPECT_EQ(class_limit(WaterBody::kLake, tp, 3), 50'000);
+  EXPECT_EQ(class_limit(WaterBody::kRiver, dissolved, 1), 7'500'000);
+  EXPECT_EQ(water_quality_zh(2), "优");
+  EXPECT_EQ(water_quality_zh(3), "良好");
+  EXPECT_EQ(water_quality_zh(kWorseThanV), "重度污染");
+  EXPECT_EQ(water_quality_en(4), "light");
+  EXPECT_EQ(water_quality_zh(0), "");
+}
+
 }  // namespace
 }  // namespace ecity::environment
