@@ -1542,6 +1542,158 @@ async function env_period_panel_in_english({ ctx, base }) {
   return page
 }
 
+// --- surface water ---------------------------------------------------------------------
+
+const kWaterPeriod = `from=${kEnvFrom}&to=${kEnvTo}`
+const percentText = (v) => (v === null || v === undefined ? '—' : `${fixed(v, 1)}%`)
+
+// The demo's sections over the reference period, and 贾庄闸 among them (national control,
+// target III, class III over 2022).
+async function waterSections(api, token) {
+  const r = await api.call('GET', `/api/environment/water/sections?${kWaterPeriod}`, { token })
+  assert(r.status === 200, `GET /api/environment/water/sections: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  const jzz = r.json.items.find((x) => x.name === '贾庄闸')
+  assert(
+    jzz && jzz.control === 'national' && jzz.target_class === 3 && jzz.period.class === 3 && jzz.period.meets_target === true,
+    `贾庄闸 in the API: ${JSON.stringify(jzz)}`,
+  )
+  return { ...r.json, jzz }
+}
+
+// The sections page asked for the reference period shows the API's summary, one table row and
+// one month-grid row per section; 贾庄闸 is class III and meets its target, its month cells are
+// coloured by the API's classes, and its name opens its page with the same period.
+async function env_water_sections_list({ ctx, base, api, adminToken }) {
+  const { summary: s, items, jzz } = await waterSections(api, adminToken())
+
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await page.locator(sel('menu-water')).waitFor()
+  const [shown] = await Promise.all([
+    page.waitForResponse(isApi('/api/environment/water/sections')),
+    page.goto(`${base}/#/environment/water?${kWaterPeriod}`),
+  ])
+  const q = new URL(shown.url()).searchParams
+  assert(q.get('from') === kEnvFrom && q.get('to') === kEnvTo, `the page asked for ${shown.url()}`)
+  await expectText(page, 'page-title', '水质断面')
+  await expectText(page, 'env-water-sum-sections', String(s.sections))
+  await expectText(page, 'env-water-sum-meeting', String(s.meeting_target))
+  await expectText(page, 'env-water-sum-meeting-rate', percentText(s.meeting_rate))
+  await expectText(page, 'env-water-sum-good-rate', percentText(s.good_rate))
+  await expectText(page, 'env-water-sum-good', String(s.good))
+  await expectText(page, 'env-water-sum-worse', String(s.worse_than_v))
+  for (let c = 1; c <= 6; c++) {
+    await page.waitForFunction(([x, want]) => (document.querySelector(x)?.textContent || '').trim().endsWith(` ${want}`), [sel(`env-water-by-class-${c}`), s.by_class[c - 1]])
+  }
+
+  const rows = page.locator(`${sel('env-water-table')} .el-table__body-wrapper tbody tr`)
+  await rows.nth(items.length - 1).waitFor()
+  assert((await rows.count()) === items.length, `the table has ${await rows.count()} rows, the API ${items.length}`)
+  await expectText(page, `env-water-class-${jzz.id}`, 'III 类')
+  await expectText(page, `env-water-meets-${jzz.id}`, '达标')
+  const rowText = await rows.filter({ hasText: '贾庄闸' }).innerText()
+  assert(rowText.includes(jzz.code) && rowText.includes('国控') && rowText.includes(jzz.river), `the row of 贾庄闸 reads "${rowText}"`)
+
+  const gridRows = page.locator(`${sel('env-water-months')} tbody tr`)
+  assert((await gridRows.count()) === items.length, `the month grid has ${await gridRows.count()} rows, the API ${items.length}`)
+  const cells = page.locator(`${sel(`env-water-month-row-${jzz.id}`)} .cell`)
+  assert((await cells.count()) === 10, `贾庄闸 has ${await cells.count()} month cells for January–October`)
+  assert(jzz.months.length > 0, '贾庄闸 has no months in the API')
+  for (const m of jzz.months) {
+    const css = await page.locator(`${sel(`env-water-month-row-${jzz.id}`)} .cell[data-month="${m.month}"]`).getAttribute('class')
+    assert(css.split(/\s+/).includes(`water-c${m.class}`), `${m.month} of 贾庄闸 is drawn as "${css}", the API says class ${m.class}`)
+  }
+
+  await page.locator(sel(`env-water-link-${jzz.id}`)).click()
+  await expectText(page, 'env-water-section-name', '贾庄闸')
+  await expectText(page, 'env-water-section-class', 'III 类')
+  await expectText(page, 'env-water-section-meets', '达标')
+  assert(page.url().includes(`from=${kEnvFrom}`) && page.url().includes(`to=${kEnvTo}`), `the section page lost the period: ${page.url()}`)
+  return page
+}
+
+// A sample entered on 贾庄闸's page (a free date of the period, NH₃-N 1.8 mg/L) is listed as
+// class V, not meeting the target; entering the same date again keeps the dialog open with the
+// server's duplicate message in it.
+async function env_water_sample_entry({ ctx, base, api, adminToken }) {
+  const { jzz } = await waterSections(api, adminToken())
+  const d = await api.call('GET', `/api/environment/water/sections/${jzz.id}?${kWaterPeriod}`, { token: adminToken() })
+  assert(d.status === 200, `GET /api/environment/water/sections/${jzz.id}: HTTP ${d.status} ${d.text.slice(0, 300)}`)
+  const taken = new Set(d.json.samples.map((x) => x.sampled_on))
+  let date = ''
+  for (let ms = Date.parse(`${kEnvTo}T00:00:00Z`); !date && ms >= Date.parse(`${kEnvFrom}T00:00:00Z`); ms -= 86_400_000) {
+    const iso = new Date(ms).toISOString().slice(0, 10)
+    if (!taken.has(iso)) date = iso
+  }
+  assert(date, 'every day of the period has a sample')
+
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await page.goto(`${base}/#/environment/water?${kWaterPeriod}`)
+  await page.locator(sel(`env-water-link-${jzz.id}`)).click()
+  await expectText(page, 'env-water-section-name', '贾庄闸')
+  await page.locator(`${sel('env-water-samples')} .el-table__body-wrapper tbody tr`).first().waitFor()
+
+  const dialog = page.locator(sel('env-water-sample-dialog'))
+  const enter = async () => {
+    await page.locator(sel('env-water-sample-add')).click()
+    await dialog.waitFor()
+    const input = dialog.locator(field('env-water-sample-date'))
+    await input.click()
+    await input.fill(date)
+    await input.press('Enter')
+    await dialog.locator(field('env-water-value-nh3n')).fill('1.8')
+    const [r] = await Promise.all([
+      page.waitForResponse(isPath('POST', `/api/environment/water/sections/${jzz.id}/samples`)),
+      dialog.locator(sel('env-water-sample-save')).click(),
+    ])
+    const sent = r.request().postDataJSON()
+    assert(sent.sampled_on === date && JSON.stringify(sent.values) === '{"nh3n":"1.8"}', `the page sent ${JSON.stringify(sent)}`)
+    return r
+  }
+
+  const first = await enter()
+  assert(first.status() === 201, `a new sample answered HTTP ${first.status()}: ${(await first.text()).slice(0, 300)}`)
+  const sample = await first.json()
+  assert(sample.class === 5 && sample.meets_target === false, `the server classed the sample ${JSON.stringify(sample)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await expectText(page, `env-water-sample-on-${sample.id}`, date)
+  await expectText(page, `env-water-sample-class-${sample.id}`, 'V 类')
+  await expectText(page, `env-water-sample-meets-${sample.id}`, '未达标')
+
+  const again = await enter()
+  assert(again.status() === 409, `the same date again answered HTTP ${again.status()}: ${(await again.text()).slice(0, 300)}`)
+  const detail = await problemDetail(again)
+  await page.waitForFunction(([x, want]) => (document.querySelector(x)?.textContent || '').includes(want), [sel('env-water-sample-error'), detail])
+  assert(await dialog.isVisible(), 'the dialog closed on the duplicate')
+  return page
+}
+
+// The district leader reads the sections but gets no button to add a section, import, enter
+// or correct a sample (and the server refuses the leader's sample too).
+async function env_water_read_only_for_leader({ ctx, base, api, adminToken }) {
+  const { jzz } = await waterSections(api, adminToken())
+  const leader = await openLogin(ctx, base)
+  await loginAs(leader, 'leader')
+  await goToMenu(leader, 'water', 'env-water-table')
+  await leader.goto(`${base}/#/environment/water?${kWaterPeriod}`)
+  await leader.locator(sel(`env-water-link-${jzz.id}`)).waitFor()
+  await expectText(leader, `env-water-class-${jzz.id}`, 'III 类')
+  assert((await leader.locator(sel('env-water-create')).count()) === 0, 'the leader sees 新增断面')
+  assert((await leader.locator(sel('env-water-import')).count()) === 0, 'the leader sees 导入监测数据')
+
+  await leader.locator(sel(`env-water-link-${jzz.id}`)).click()
+  await expectText(leader, 'env-water-section-name', '贾庄闸')
+  await leader.locator(`${sel('env-water-samples')} .el-table__body-wrapper tbody tr`).first().waitFor()
+  assert((await leader.locator(sel('env-water-sample-add')).count()) === 0, 'the leader sees 录入监测数据')
+  assert((await leader.locator('[data-test^="env-water-sample-edit-"]').count()) === 0, 'the leader sees 修正')
+
+  const token = await api.login('leader', kAdminPassword)
+  const r = await api.call('POST', `/api/environment/water/sections/${jzz.id}/samples`, { token, body: { sampled_on: kEnvFrom, values: { nh3n: '0.5' } } })
+  assert(r.status === 403, `the leader's sample answered HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  return leader
+}
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   new_tab_shares_the_session_and_sign_out,
@@ -1568,6 +1720,9 @@ const kTests = [
   env_station_page_chart_and_readings,
   env_quality_tables,
   env_period_panel_in_english,
+  env_water_sections_list,
+  env_water_sample_entry,
+  env_water_read_only_for_leader,
 ]
 
 // --- main ------------------------------------------------------------------------------

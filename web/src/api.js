@@ -262,6 +262,19 @@ export const api = {
   airLatest: () => get('/api/environment/air/latest'),
   envQuality: (query) => get('/api/environment/quality', query),
   envRejections: (query) => get('/api/environment/rejections', query),
+  // Surface-water sections (GB 3838): the 21 indicators with their class-III limits; the sections
+  // with their class over {from, to} (YYYY-MM-DD) and per month; one section with its samples.
+  waterIndicators: () => get('/api/environment/water/indicators'),
+  waterSections: (query) => get('/api/environment/water/sections', query),
+  waterSection: (id, query) => get(`/api/environment/water/sections/${encodeURIComponent(id)}`, query),
+  createWaterSection: (body) => post('/api/environment/water/sections', body),
+  updateWaterSection: (id, body) => put(`/api/environment/water/sections/${encodeURIComponent(id)}`, body),
+  // {sampled_on, values: {code: decimal text}, note}: 409 when the section has a sample that day.
+  createWaterSample: (sectionId, body) => post(`/api/environment/water/sections/${encodeURIComponent(sectionId)}/samples`, body),
+  // A correction: {values (all of them), note, version}; 409 when it changed meanwhile.
+  updateWaterSample: (id, body) => put(`/api/environment/water/samples/${encodeURIComponent(id)}`, body),
+  // A CSV file (section,date,<indicator codes>…) as the body; all or nothing → {lines, added, unchanged}.
+  importWater: (file) => request('POST', '/api/environment/water/import', { raw: file, contentType: 'text/csv' }),
 
   // The citizens' page: no sign-in. A wrong number or query code is a 404; too many tries a 429
   // (ApiError.retryAfter says how long to wait).

@@ -8,6 +8,7 @@ import {
   GeoComponent,
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   TooltipComponent,
   VisualMapPiecewiseComponent,
 } from 'echarts/components'
@@ -24,6 +25,7 @@ echarts.use([
   GeoComponent,
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   TooltipComponent,
   VisualMapPiecewiseComponent,
   CanvasRenderer,

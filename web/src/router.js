@@ -35,6 +35,9 @@ const routes = [
       // A station's page has no menu entry of its own; the stations list stays highlighted.
       { path: 'environment/stations/:id(\\d+)', name: 'env-station', component: () => import('./views/environment/EnvStationView.vue'), meta: { title: 'menu.envStation', menu: '/environment/stations' } },
       { path: 'environment/quality', name: 'env-quality', component: () => import('./views/environment/EnvQualityView.vue'), meta: { title: 'menu.envQuality' } },
+      { path: 'environment/water', name: 'env-water', component: () => import('./views/environment/EnvWaterView.vue'), meta: { title: 'menu.envWater' } },
+      // A section's page has no menu entry of its own; the sections list stays highlighted.
+      { path: 'environment/water/:id(\\d+)', name: 'env-water-section', component: () => import('./views/environment/EnvWaterSectionView.vue'), meta: { title: 'menu.envWaterSection', menu: '/environment/water' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
     ],
   },
