@@ -93,6 +93,9 @@ DemoLogin load_demo(Runtime& rt, const std::string& data_dir, const std::optiona
       {"hotline", "12345 话务员（演示）", nullptr, nullptr, "hotline_agent"},
       {"paidan", "派单审核员（演示）", nullptr, nullptr, "dispatcher"},
       {"zhujian", "区住建局承办人（演示）", "200013", nullptr, "dept_admin"},
+      // The key-projects office and a unit that leads projects (roles from the projects module).
+      {"xiangmu", "区重点项目推进科（演示）", "200002001", nullptr, "project_office"},
+      {"gongxin", "区工信局项目联络员（演示）", "200005", nullptr, "dept_admin"},
       // The service account of an Open311 application (register its key in the console).
       {"open311app", "开放接口应用账号（演示）", nullptr, nullptr, "open311_client"},
   };

@@ -13,6 +13,8 @@
 #include "platform/error.h"
 #include "platform/http/server.h"
 #include "platform/runtime.h"
+#include "projects/demo.h"
+#include "projects/progress.h"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -245,6 +247,17 @@ int main(int argc, char** argv) {
         else
           std::cout << "air: " << air.stations << " stations, " << air.hours << " hourly readings (2021-2022) in "
                     << std::fixed << std::setprecision(1) << seconds << " s\n";
+      }
+      {
+        const auto started = std::chrono::steady_clock::now();
+        const auto p = projects::load_demo_projects(rt);
+        const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (p.skipped)
+          std::cout << "key projects present; not loaded again\n";
+        else
+          std::cout << "key projects: " << p.projects << " projects, " << p.reports << " accepted reports (2022: plan "
+                    << projects::format_yi(p.planned) << " 亿元, accepted " << projects::format_yi(p.accepted)
+                    << " 亿元) in " << std::fixed << std::setprecision(1) << seconds << " s\n";
       }
       {
         const auto water = environment::load_demo_water(rt);

@@ -2,12 +2,14 @@
 
 #include "appeals/module.h"
 #include "environment/module.h"
+#include "projects/module.h"
 
 namespace ecity::app {
 
 void add_modules(platform::Runtime& rt) {
   rt.add_module(std::make_unique<appeals::AppealsModule>());
   rt.add_module(std::make_unique<environment::EnvironmentModule>());
+  rt.add_module(std::make_unique<projects::ProjectsModule>());
 }
 
 }  // namespace ecity::app

@@ -1,0 +1,357 @@
+// Key projects over HTTP: the registry (validation, duplicates, locking, masking), data scopes,
+// the monthly report cycle (submit, return, resubmit, accept, correct with history; future
+// months, locked months, other units, absurd amounts, cumulative above the total), the colours
+// under two rule sets switched as data, bad rule sets named, and the demo's 2022 figures.
+#include "harness.h"
+
+#include "projects/demo.h"
+#include "projects/module.h"
+#include "projects/reports.h"
+
+#include "platform/calendar/working_hours.h"
+#include "platform/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+namespace ecity::test {
+namespace {
+
+using json = nlohmann::json;
+
+// The office (project_office) and two units' liaisons (dept_admin of 工信局 and of 住建局).
+std::string office() { return user("prj_office", "project_office", department("200002001"), std::nullopt); }
+std::string gongxin() { return user("prj_gongxin", "dept_admin", department("200005"), std::nullopt); }
+std::string zhujian() { return user("prj_zhujian", "dept_admin", department("200013"), std::nullopt); }
+
+void ensure_industry() {
+  runtime().module<projects::ProjectsModule>()->projects().add_industry({std::nullopt, "test", ""}, "equipment",
+                                                                        "高端装备制造", 1);
+}
+
+std::pair<int, int> this_month() {
+  const auto today = platform::local_date_of(platform::now_ms());
+  return {static_cast<int>(today.year()), static_cast<int>(unsigned(today.month()))};
+}
+
+json project_body(const std::string& name, const std::string& code) {
+  const auto [year, month] = this_month();
+  return {{"name", name},
+          {"code", code},
+          {"level", "county"},
+          {"industry", "equipment"},
+          {"nature", "continued"},
+          {"status", "construction"},
+          {"lead_unit_id", department("200005")},
+          {"co_unit_ids", {department("200034")}},
+          {"leaders", {"常务副区长"}},
+          {"town_id", region("370404100000")},
+          {"owner_company", "测试装备有限公司"},
+          {"owner_contact", "王经理"},
+          {"owner_phone", "13963701234"},
+          {"total_investment_wan", "5000"},
+          {"start_year", year - 1},
+          {"end_year", year + 1},
+          {"actual_start", std::to_string(year - 1) + "-05-01"},
+          {"approvals", {{"approval", std::to_string(year - 1) + "-01-10"}, {"permit", "pending"}}}};
+}
+
+std::int64_t create(const json& body) {
+  auto r = http("POST", "/api/projects", body.dump(), bearer(office()));
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.json()["id"].get<std::int64_t>();
+}
+
+TEST(Projects, RegistryChecksEveryFieldAndMasksThePhone) {
+  ensure_industry();
+  const auto id = create(project_body("测试数控机床项目", "T-PRJ-0001"));
+  // The office sees the owner's phone; a leader (no pii:read) sees it masked.
+  EXPECT_EQ(http("GET", "/api/projects/" + std::to_string(id), "", bearer(office())).json()["owner_phone"],
+            "13963701234");
+  auto leader_view = http("GET", "/api/projects/" + std::to_string(id), "", bearer(login("leader"))).json();
+  EXPECT_EQ(leader_view["owner_phone"], "139****1234");
+  EXPECT_EQ(leader_view["total_investment_yuan"], 50'000'000);
+  EXPECT_EQ(leader_view["co_unit_ids"], json::array({department("200034")}));
+  // Duplicate code, stale version.
+  EXPECT_EQ(http("POST", "/api/projects", project_body("重复", "T-PRJ-0001").dump(), bearer(office())).status, 409);
+  auto r = http("PUT", "/api/projects/" + std::to_string(id), json{{"status", "completed"}, {"version", 1}}.dump(),
+                bearer(office()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(
+      http("PUT", "/api/projects/" + std::to_string(id), json{{"name", "x"}, {"version", 1}}.dump(), bearer(office()))
+          .status,
+      409);
+  auto bad = [](const json& change, const std::string& field) {
+    auto body = project_body("坏项目", "");
+    body.erase("code");
+    for (const auto& [k, v] : change.items()) {
+      if (v.is_null())
+        body.erase(k);
+      else
+        body[k] = v;
+    }
+    auto r = http("POST", "/api/projects", body.dump(), bearer(office()));
+    EXPECT_EQ(r.status, 400) << field << ": " << r.body;
+    const auto j = r.json();
+    bool named = false;
+    for (const auto& e : j["errors"]) named = named || e["field"] == field;
+    EXPECT_TRUE(named) << field << ": " << r.body;
+  };
+  bad({{"total_investment_wan", "-5"}}, "total_investment_wan");
+  bad({{"total_investment_wan", "12.345678"}}, "total_investment_wan");
+  bad({{"total_investment_wan", "abc"}}, "total_investment_wan");
+  bad({{"level", "national"}}, "level");
+  bad({{"nature", nullptr}}, "nature");
+  bad({{"industry", "unknown-industry"}}, "industry");
+  bad({{"lead_unit_id", 99999999}}, "lead_unit_id");
+  bad({{"end_year", 1980}}, "end_year");
+  bad({{"actual_start", "2022-02-30"}}, "actual_start");
+  bad({{"owner_phone", "call me"}}, "owner_phone");
+  bad({{"approvals", {{"visa", "2022-01-01"}}}}, "approvals.visa");
+  bad({{"approvals", {{"land", "soon"}}}}, "approvals.land");
+  bad({{"colour", "red"}}, "colour");
+}
+
+TEST(Projects, ScopesAndRoles) {
+  ensure_industry();
+  const auto id = create(project_body("古邵测试项目", "T-PRJ-0002"));
+  auto body = project_body("住建局测试项目", "T-PRJ-0003");
+  body["lead_unit_id"] = department("200013");
+  body["co_unit_ids"] = json::array();
+  body["town_id"] = region("370404001000");
+  const auto other = create(body);
+  // 工信局 sees its own project, not 住建局's.
+  auto mine = items_of(http("GET", "/api/projects", "", bearer(gongxin())));
+  std::set<std::int64_t> ids;
+  for (const auto& p : mine) ids.insert(p["id"].get<std::int64_t>());
+  EXPECT_TRUE(ids.count(id));
+  EXPECT_FALSE(ids.count(other));
+  EXPECT_EQ(http("GET", "/api/projects/" + std::to_string(other), "", bearer(gongxin())).status, 404);
+  // 古邵镇 (co-responsible and located there) sees the first; 坛山街道 sees the second.
+  EXPECT_EQ(http("GET", "/api/projects/" + std::to_string(id), "", bearer(login("gushao"))).status, 200);
+  EXPECT_EQ(http("GET", "/api/projects/" + std::to_string(id), "", bearer(login("tanshan"))).status, 404);
+  EXPECT_EQ(http("GET", "/api/projects/" + std::to_string(other), "", bearer(login("tanshan"))).status, 200);
+  // A hotline agent has no project permission; units may not register or plan.
+  const auto agent = user("prj_agent", "hotline_agent", std::nullopt, std::nullopt);
+  EXPECT_EQ(http("GET", "/api/projects", "", bearer(agent)).status, 403);
+  EXPECT_EQ(http("POST", "/api/projects", project_body("x", "T-PRJ-X").dump(), bearer(gongxin())).status, 403);
+  const auto [year, month] = this_month();
+  EXPECT_EQ(http("PUT", "/api/projects/" + std::to_string(id) + "/plans/" + std::to_string(year),
+                 json{{"planned_investment_wan", "100"}}.dump(), bearer(gongxin()))
+                .status,
+            403);
+  EXPECT_EQ(http("GET", "/api/projects/overview", "", bearer(agent)).status, 403);
+}
+
+TEST(Projects, TheMonthlyReportCycle) {
+  ensure_industry();
+  const auto [year, month] = this_month();
+  const auto id = create(project_body("月报测试项目", "T-PRJ-0004"));
+  const std::string base = "/api/projects/" + std::to_string(id);
+  auto r =
+      http("PUT", base + "/plans/" + std::to_string(year),
+           json{{"planned_investment_wan", "2400"}, {"milestones", {{{"month", month}, {"title", "设备进场"}}}}}.dump(),
+           bearer(office()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto milestone = r.json()["milestones"][0]["id"].get<std::int64_t>();
+  auto report = [&](const json& extra, const std::string& token) {
+    json body = {{"year", year}, {"month", month}, {"amount_wan", "300"}, {"progress", "主体施工"}};
+    for (const auto& [k, v] : extra.items()) body[k] = v;
+    return http("POST", base + "/reports", body.dump(), bearer(token));
+  };
+  // Not the lead unit: 403. A future month, a negative or absurd amount: 400. A locked month: 409.
+  EXPECT_EQ(report({}, zhujian()).status, 403);
+  EXPECT_EQ(report({}, login("leader")).status, 403);
+  const int next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
+  EXPECT_EQ(report({{"year", next_year}, {"month", next_month}}, gongxin()).status, 400);
+  EXPECT_EQ(report({{"amount_wan", "-1"}}, gongxin()).status, 400);
+  EXPECT_EQ(report({{"amount_wan", "6000"}}, gongxin()).status, 400);  // above the total of 5000万
+  const int old_year = month <= 2 ? year - 1 : year, old_month = month <= 2 ? month + 10 : month - 2;
+  r = report({{"year", old_year}, {"month", old_month}}, gongxin());
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("locked"), std::string::npos) << r.body;
+
+  // Submitted, with the milestone reached; a second one for the month: 409.
+  r = report({{"milestones", {milestone}}}, gongxin());
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto rep = r.json();
+  EXPECT_EQ(rep["status"], "submitted");
+  EXPECT_EQ(rep["amount_yuan"], 3'000'000);
+  EXPECT_FALSE(rep["late"].get<bool>());
+  const auto rid = std::to_string(rep["id"].get<std::int64_t>());
+  EXPECT_EQ(report({}, gongxin()).status, 409);
+  // The office's queue has it; returning needs a reason.
+  bool queued = false;
+  for (const auto& x : items_of(http("GET", "/api/projects/reports?status=submitted", "", bearer(office()))))
+    queued = queued || x["id"] == rep["id"];
+  EXPECT_TRUE(queued);
+  EXPECT_EQ(
+      http("POST", "/api/projects/reports/" + rid + "/return", json{{"version", 1}}.dump(), bearer(office())).status,
+      400);
+  EXPECT_EQ(
+      http("POST", "/api/projects/reports/" + rid + "/accept", json{{"version", 1}}.dump(), bearer(gongxin())).status,
+      403);
+  r = http("POST", "/api/projects/reports/" + rid + "/return", json{{"version", 1}, {"note", "请附现场照片"}}.dump(),
+           bearer(office()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "returned");
+  // Resubmitted with a corrected amount; accepted; then the unit can no longer change it.
+  r = http("PUT", "/api/projects/reports/" + rid, json{{"amount_wan", "320.5"}, {"version", 2}}.dump(),
+           bearer(gongxin()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["revision"], 2);
+  r = http("POST", "/api/projects/reports/" + rid + "/accept", json{{"version", 3}}.dump(), bearer(office()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "accepted");
+  EXPECT_EQ(
+      http("PUT", "/api/projects/reports/" + rid, json{{"amount_wan", "1"}, {"version", 4}}.dump(), bearer(gongxin()))
+          .status,
+      409);
+  // The milestone is reached; the project's year counts the accepted amount.
+  auto plan = http("GET", base + "/plans/" + std::to_string(year), "", bearer(office())).json();
+  EXPECT_FALSE(plan["milestones"][0]["reached_on"].is_null()) << plan.dump();
+  auto y = http("GET", base + "/year/" + std::to_string(year) + "?month=" + std::to_string(month), "", bearer(office()))
+               .json();
+  EXPECT_EQ(y["done_yuan"], 3'205'000);
+  // A correction after acceptance keeps the history; it needs a reason.
+  EXPECT_EQ(http("POST", "/api/projects/reports/" + rid + "/correct",
+                 json{{"amount_wan", "310"}, {"version", 4}}.dump(), bearer(office()))
+                .status,
+            400);
+  r = http("POST", "/api/projects/reports/" + rid + "/correct",
+           json{{"amount_wan", "310"}, {"version", 4}, {"note", "统计口径核减"}}.dump(), bearer(office()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["revision"], 3);
+  auto full = http("GET", "/api/projects/reports/" + rid, "", bearer(gongxin())).json();
+  std::vector<std::string> actions;
+  for (const auto& h : full["history"]) actions.push_back(h["action"].get<std::string>());
+  EXPECT_EQ(actions, (std::vector<std::string>{"submit", "return", "resubmit", "accept", "correct"}));
+  EXPECT_EQ(full["history"][2]["amount_yuan"], 3'205'000);
+  EXPECT_EQ(full["amount_yuan"], 3'100'000);
+  // The tracking of the month shows it in.
+  auto t =
+      http("GET", "/api/projects/reports/tracking?year=" + std::to_string(year) + "&month=" + std::to_string(month), "",
+           bearer(office()))
+          .json();
+  bool tracked = false;
+  for (const auto& x : t["items"]) tracked = tracked || (x["project_id"] == id && x["state"] == "on_time");
+  EXPECT_TRUE(tracked) << t.dump();
+}
+
+TEST(Projects, CumulativeAboveTheTotalIsAcceptedWithAWarning) {
+  ensure_industry();
+  const auto [year, month] = this_month();
+  auto body = project_body("超总投资测试项目", "T-PRJ-0005");
+  body["total_investment_wan"] = "1000";
+  const auto id = create(body);
+  // 900万 already reported in an earlier year: 200万 more this month exceeds the total.
+  runtime().db.write([&](platform::Tx& tx) {
+    projects::ReportService::put_accepted(tx, id, year - 1, 6, 9'000'000, "上年", platform::now_ms(),
+                                          platform::now_ms(), {});
+  });
+  auto r = http("POST", "/api/projects/" + std::to_string(id) + "/reports",
+                json{{"year", year}, {"month", month}, {"amount_wan", "200"}}.dump(), bearer(gongxin()));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_TRUE(r.json()["over_total"].get<bool>());
+  ASSERT_TRUE(r.json()["warnings"].is_array());
+  EXPECT_EQ(r.json()["warnings"][0]["code"], "over_total");
+}
+
+TEST(Projects, SwitchingTheRuleSetChangesColoursAndBadSetsAreNamed) {
+  ensure_industry();
+  auto body = project_body("预警测试项目", "T-PRJ-0006");
+  body["start_year"] = 2019;
+  body["actual_start"] = "2019-03-01";
+  const auto id = create(body);
+  const std::string base = "/api/projects/" + std::to_string(id);
+  // 2019: plan 1200万, 590万 accepted by June (49.2 % against 50 %: 0.8 points behind, 1.7 % short).
+  ASSERT_EQ(http("PUT", base + "/plans/2019", json{{"planned_investment_wan", "1200"}}.dump(), bearer(office())).status,
+            200);
+  runtime().db.write([&](platform::Tx& tx) {
+    for (int m = 1; m <= 6; ++m) {
+      const auto at = platform::now_ms() - 2'000'000'000'000LL;  // long before any lock day
+      projects::ReportService::put_accepted(tx, id, 2019, m, m == 6 ? 1'400'000 : 900'000, "", at, at, {});
+    }
+  });
+  auto colour_of = [&](int month) {
+    auto h = http("GET", base + "/colours?year=2019", "", bearer(office())).json();
+    for (const auto& x : h["items"])
+      if (x["month"] == month) return x;
+    return json();
+  };
+  auto r = http("POST", "/api/projects/colours/evaluate", json{{"year", 2019}, {"month", 6}}.dump(), bearer(office()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto c = colour_of(6);
+  EXPECT_EQ(c["colour"], "green") << c.dump();
+  EXPECT_EQ(c["rule_set"], "points-10-30");
+  // The shortfall set (from the shipped templates): the same month turns yellow, and a colour
+  // change is published on the bus.
+  json shortfall;
+  for (const auto& t : items_of(http("GET", "/api/projects/rule-templates", "", bearer(office()))))
+    if (t["code"] == "shortfall-50-two-yellows") shortfall = t;
+  ASSERT_TRUE(shortfall.is_object());
+  r = http("PUT", "/api/projects/rules/2019", shortfall.dump(), bearer(office()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  c = colour_of(6);
+  EXPECT_EQ(c["colour"], "yellow") << c.dump();
+  EXPECT_EQ(c["rule_set"], "shortfall-50-two-yellows");
+  EXPECT_EQ(c["reasons"][0]["dimension"], "investment");
+  EXPECT_EQ(c["reasons"][0]["measured"], "1.7");
+  const bool published = runtime().db.read([&](soci::session& sql) {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM outbox WHERE topic = 'projects.colour.changed' AND payload LIKE '%\"project_id\":" +
+               std::to_string(id) + "%'",
+        soci::into(n);
+    return n > 0;
+  });
+  EXPECT_TRUE(published);
+  // A set with a gap is refused, naming it; the set in force stays.
+  auto gap = shortfall;
+  gap["rules"][0]["bands"][1]["min"] = 5;
+  r = http("PUT", "/api/projects/rules/2019", gap.dump(), bearer(office()));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("0 到 5 之间的值没有区间"), std::string::npos) << r.body;
+  EXPECT_EQ(http("GET", "/api/projects/rules/2019", "", bearer(office())).json()["code"], "shortfall-50-two-yellows");
+  EXPECT_EQ(http("PUT", "/api/projects/rules/2019", shortfall.dump(), bearer(gongxin())).status, 403);
+}
+
+TEST(Projects, TheDemoYearGivesThePublishedFigures) {
+  const auto first = projects::load_demo_projects(runtime());
+  const auto again = projects::load_demo_projects(runtime());
+  EXPECT_TRUE(again.skipped);
+  if (!first.skipped) {
+    EXPECT_EQ(first.projects, 61);
+    EXPECT_EQ(first.planned, 10'613'000'000);
+    EXPECT_EQ(first.accepted, 14'837'000'000);
+  }
+  // The demo's projects, through the district's overview: restricted to the demo's owners.
+  auto r = http("GET", "/api/projects/overview?year=2022&month=10", "", bearer(login("leader")));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto o = r.json();
+  // Other tests plan other years, so 2022 holds the demo alone.
+  EXPECT_EQ(o["total"]["projects"], 61);
+  EXPECT_EQ(o["total"]["planned_yuan"], 10'613'000'000);
+  EXPECT_EQ(o["total"]["done_yuan"], 14'837'000'000);
+  EXPECT_DOUBLE_EQ(o["total"]["completion"].get<double>(), 139.8);
+  EXPECT_DOUBLE_EQ(o["total"]["time_progress"].get<double>(), 83.3);
+  EXPECT_EQ(o["total"]["started"], 61);
+  const auto colours = o["total"]["colours"];
+  EXPECT_GT(colours["yellow"].get<int>() + colours["red"].get<int>(), 0) << colours.dump();
+  EXPECT_GT(colours["green"].get<int>(), 40) << colours.dump();
+  // The groups add up to the total.
+  long long planned = 0;
+  for (const auto& g : o["by_industry"]) planned += g["planned_yuan"].get<long long>();
+  EXPECT_EQ(planned, 10'613'000'000);
+  long long by_month = 0;
+  for (const auto& m : o["monthly"])
+    if (!m["amount_yuan"].is_null()) by_month += m["amount_yuan"].get<long long>();
+  EXPECT_EQ(by_month, 14'837'000'000);
+  EXPECT_EQ(o["monthly"][11]["plan_line_yuan"], 10'613'000'000);
+  // Red months happened during the year (lagging projects), and the red list names them.
+  for (const auto& p : o["red_list"]) EXPECT_EQ(p["reasons"].is_array(), true);
+}
+
+}  // namespace
+}  // namespace ecity::test
