@@ -19,6 +19,7 @@ namespace {
 
 constexpr int kYear = 2022, kMonths = 10;
 constexpr Yuan kWan = 10'000;
+constexpr Yuan kYiDemo = 100'000'000;
 constexpr Yuan kPlanTotalWan = 1'061'300;      // 106.13亿元
 constexpr Yuan kAcceptedTotalWan = 1'483'700;  // 148.37亿元
 
@@ -134,6 +135,193 @@ std::array<Yuan, kMonths> spread(Yuan total, const std::array<double, kMonths>& 
   }
   out[kMonths - 1] = total - given;
   return out;
+}
+
+std::vector<std::size_t> all_lagging(std::size_t n) {
+  std::vector<std::size_t> out;
+  for (const auto& [i, r] : kLagging)
+    if (static_cast<std::size_t>(i) < n) out.push_back(static_cast<std::size_t>(i));
+  return out;
+}
+
+// Issues of 2022: the lagging projects' (land, funding, approvals, relocation), some resolved at
+// their unit's level, some taken to the joint meetings and one to the district government; and
+// the four joint meetings that decided them.
+void load_issues_and_meetings(platform::Runtime& rt, const std::vector<std::int64_t>& ids,
+                              const std::vector<std::size_t>& lagging, std::map<std::string, std::int64_t>& units) {
+  struct Demo {
+    std::size_t project;
+    const char* title;
+    const char* kind;
+    const char* unit;  // department code
+    int month, day, working_days, level;
+    const char* resolved_on;  // nullptr: open
+    const char* resolution;
+    int meeting;  // index into the meetings, -1 for none
+  };
+  const std::vector<Demo> issues = {
+      {lagging[0], "项目用地指标未落实，影响二期厂房开工", "land", "200011", 3, 8, 20, 2, "2022-06-20",
+       "调剂用地指标 45 亩，已完成组卷报批", 1},
+      {lagging[0], "银行贷款审批进度慢，设备款支付滞后", "funding", "200009", 5, 12, 15, 2, nullptr, "", 2},
+      {lagging[1], "施工许可因消防设计审查退回", "approvals", "200027", 4, 6, 10, 1, "2022-05-06",
+       "补正材料后已取得施工许可证", -1},
+      {lagging[2], "厂区南侧 6 户民房尚未完成搬迁", "relocation", "200034", 3, 15, 30, 3, nullptr, "", 3},
+      {lagging[3], "110 千伏线路迁改未完成，影响场地平整", "utilities", "900001", 6, 2, 20, 2, "2022-09-16",
+       "供电公司完成迁改并通电", 2},
+      {lagging[4], "项目环评批复待市局审批", "approvals", "200012", 2, 20, 15, 1, "2022-03-30", "已取得环评批复", -1},
+      {lagging[5], "技术工人招聘缺口约 80 人", "labour", "200010", 7, 5, 20, 1, nullptr, "", -1},
+      {lagging[6], "配套道路未贯通，大型设备无法进场", "utilities", "200014", 8, 10, 25, 2, "2022-10-18",
+       "临时便道已贯通，设备已进场", 3},
+      {lagging[7], "土地出让金分期缴纳方案待批", "funding", "200009", 9, 1, 15, 1, nullptr, "", -1},
+      {1, "施工期间夜间噪声投诉", "other", "200012", 6, 20, 5, 1, "2022-06-24", "调整作业时间并加装隔声屏障", -1},
+      {8, "规划条件调整需重新论证", "approvals", "200011", 4, 11, 20, 2, "2022-06-28", "联席会议同意调整容积率", 1},
+  };
+  struct Meeting {
+    const char* held_on;
+    const char* title;
+  };
+  const std::vector<Meeting> meetings = {{"2022-03-25", "2022 年第一次重点项目联席会议"},
+                                         {"2022-06-15", "2022 年第二次重点项目联席会议"},
+                                         {"2022-09-09", "2022 年第三次重点项目联席会议"},
+                                         {"2022-10-21", "2022 年第四次重点项目联席会议"}};
+  const platform::Actor system{std::nullopt, "demo", "127.0.0.1"};
+  const auto calendar = rt.calendar();
+  rt.db.write([&](platform::Tx& tx) {
+    std::vector<long long> meeting_ids;
+    for (const auto& m : meetings) {
+      long long id = 0, at = platform::now_ms();
+      const std::string held = m.held_on, title = m.title, chair = "常务副区长",
+                        attendees = "区发展改革局、自然资源局、住房城乡建设局、行政审批服务局、财政局及有关镇街";
+      tx.sql << "INSERT INTO prj_meetings (held_on, title, chair, attendees, minutes, created_at) VALUES (:h, :t, :c, "
+                ":a, '', :at) RETURNING id",
+          soci::use(held), soci::use(title), soci::use(chair), soci::use(attendees), soci::use(at), soci::into(id);
+      meeting_ids.push_back(id);
+    }
+    for (const auto& d : issues) {
+      if (d.project >= ids.size()) continue;
+      const std::string raised = fmt::format("{}-{:02}-{:02}", kYear, d.month, d.day);
+      const auto deadline =
+          platform::format_date(calendar->add_working_days(platform::parse_date(raised), d.working_days));
+      const std::string title = d.title, kind = d.kind, status = d.resolved_on ? "resolved" : "open",
+                        resolution = d.resolution;
+      platform::Nullable<std::string> resolved(d.resolved_on ? std::optional<std::string>(d.resolved_on)
+                                                             : std::nullopt);
+      long long pid = ids[d.project], unit = units.count(d.unit) ? units[d.unit] : units["200002"],
+                at = platform::now_ms(), id = 0;
+      int days = d.working_days, level = d.level;
+      tx.sql << "INSERT INTO prj_issues (project_id, title, kind, unit_id, raised_on, working_days, deadline, level, "
+                "status, resolution, resolved_on, created_at, updated_at) VALUES (:p, :t, :k, :u, :r, :w, :dl, :l, "
+                ":s, :res, :ro, :a, :a2) RETURNING id",
+          soci::use(pid), soci::use(title), soci::use(kind), soci::use(unit), soci::use(raised), soci::use(days),
+          soci::use(deadline), soci::use(level), soci::use(status), soci::use(resolution),
+          soci::use(resolved.value, resolved.ind), soci::use(at), soci::use(at), soci::into(id);
+      auto log = [&](const std::string& action, int lvl, const std::string& note, std::optional<long long> meeting) {
+        platform::Nullable<long long> m(meeting);
+        tx.sql << "INSERT INTO prj_issue_log (issue_id, action, level, note, meeting_id, at) VALUES (:i, :a, :l, :n, "
+                  ":m, :at)",
+            soci::use(id), soci::use(action), soci::use(lvl), soci::use(note), soci::use(m.value, m.ind), soci::use(at);
+      };
+      log("raise", 1, "", std::nullopt);
+      for (int l = 2; l <= d.level; ++l)
+        log("escalate", l, l == 2 ? "提请联席会议调度" : "提请区政府专题研究", std::nullopt);
+      if (d.meeting >= 0) {
+        const std::string decision = fmt::format("会议议定：由责任单位牵头，{} 个工作日内拿出解决方案", d.working_days);
+        long long mid = meeting_ids[static_cast<std::size_t>(d.meeting)];
+        tx.sql << "INSERT INTO prj_meeting_decisions (meeting_id, issue_id, decision, unit_id) VALUES (:m, :i, :d, :u)",
+            soci::use(mid), soci::use(id), soci::use(decision), soci::use(unit);
+        log("decide", d.level, decision, mid);
+      }
+      if (d.resolved_on) log("resolve", d.level, resolution, std::nullopt);
+    }
+    platform::audit_operation(tx, system, "project_issue", "demo", "import", nullptr,
+                              {{"issues", issues.size()}, {"meetings", meetings.size()}});
+  });
+}
+
+// A year of investment attraction: contacts of the talent database, and 2022's leads: 48 signed
+// projects of over 100 million yuan (39 of 1–10亿, 7 of 10–50亿, 2 of 50亿 or more), a few smaller
+// ones, others still in talks or dropped; some signed ones registered, started, or taken into the
+// key-project list.
+void load_attraction(platform::Runtime& rt, const std::vector<std::int64_t>& ids,
+                     std::map<std::string, std::int64_t>& towns) {
+  const platform::Actor system{std::nullopt, "demo", "127.0.0.1"};
+  static const std::array<const char*, 10> kCities = {"北京", "上海", "深圳", "杭州", "苏州",
+                                                      "济南", "青岛", "南京", "广州", "天津"};
+  static const std::array<const char*, 8> kFields = {"装备制造", "新材料", "化工", "医药健康",
+                                                     "食品",     "文旅",   "金融", "物流"};
+  rt.db.write([&](platform::Tx& tx) {
+    std::vector<long long> talents;
+    for (int i = 0; i < 40; ++i) {
+      const std::string name = fmt::format("峄城籍人士{:02}（演示）", i + 1),
+                        phone = fmt::format("1385370{:04}", 2000 + i * 53),
+                        org = fmt::format("{}某企业", kCities[static_cast<std::size_t>(i) % kCities.size()]),
+                        city = kCities[static_cast<std::size_t>(i) % kCities.size()],
+                        field = kFields[static_cast<std::size_t>(i) % kFields.size()];
+      long long at = platform::now_ms(), id = 0;
+      tx.sql << "INSERT INTO prj_talents (name, phone, organisation, city, field, note, created_at) VALUES (:n, :p, "
+                ":o, :c, :f, '', :a) RETURNING id",
+          soci::use(name), soci::use(phone), soci::use(org), soci::use(city), soci::use(field), soci::use(at),
+          soci::into(id);
+      talents.push_back(id);
+    }
+    std::vector<long long> town_list;
+    for (const auto& [code, id] : towns) town_list.push_back(id);
+    int n = 0;
+    auto lead = [&](Yuan amount, const std::string& stage, int month) {
+      const auto& ind = industries()[static_cast<std::size_t>(n) % industries().size()];
+      const std::string name = fmt::format("{}招商项目{:02}（演示）", ind.name, n + 1),
+                        investor = "意向投资企业（演示）", code = ind.code;
+      const int stage_at = stage == "lead"          ? 0
+                           : stage == "negotiating" ? 1
+                           : stage == "signed"      ? 2
+                           : stage == "registered"  ? 3
+                           : stage == "started"     ? 4
+                           : stage == "converted"   ? 5
+                                                    : -1;
+      platform::Nullable<std::string> signed_on, registered_on, started_on;
+      if (stage_at >= 2)
+        signed_on = platform::Nullable<std::string>(
+            std::optional<std::string>(fmt::format("{}-{:02}-{:02}", kYear, month, 10 + n % 15)));
+      if (stage_at >= 3)
+        registered_on = platform::Nullable<std::string>(
+            std::optional<std::string>(fmt::format("{}-{:02}-{:02}", kYear, std::min(month + 1, 12), 5 + n % 20)));
+      if (stage_at >= 4)
+        started_on = platform::Nullable<std::string>(
+            std::optional<std::string>(fmt::format("{}-{:02}-{:02}", kYear, std::min(month + 2, 12), 8 + n % 18)));
+      platform::Nullable<long long> project(
+          stage == "converted" && static_cast<std::size_t>(n) < ids.size()
+              ? std::optional<long long>(ids[static_cast<std::size_t>(n * 3 % ids.size())])
+              : std::nullopt);
+      long long talent = talents[static_cast<std::size_t>(n) % talents.size()],
+                town = town_list[static_cast<std::size_t>(n) % town_list.size()], a = amount, at = platform::now_ms();
+      tx.sql << "INSERT INTO prj_leads (name, investor, industry, amount, talent_id, town_id, stage, signed_on, "
+                "registered_on, started_on, project_id, created_at, updated_at) VALUES (:n, :i, :ind, :a, :t, :tw, :s, "
+                ":so, :ro, :sto, :p, :at, :at2)",
+          soci::use(name), soci::use(investor), soci::use(code), soci::use(a), soci::use(talent), soci::use(town),
+          soci::use(stage), soci::use(signed_on.value, signed_on.ind),
+          soci::use(registered_on.value, registered_on.ind), soci::use(started_on.value, started_on.ind),
+          soci::use(project.value, project.ind), soci::use(at), soci::use(at);
+      ++n;
+    };
+    // Signed in 2022, over 100 million yuan: 39 + 7 + 2 = 48.
+    const std::array<const char*, 5> later = {"signed", "registered", "started", "registered", "converted"};
+    for (int i = 0; i < 39; ++i) {
+      const auto tenths_of_yi = 10 + static_cast<int>(unit(static_cast<std::uint64_t>(i) * 31 + 7) * 89);  // 1.0–9.8亿
+      lead(static_cast<Yuan>(tenths_of_yi) * kYiDemo / 10, later[static_cast<std::size_t>(i) % later.size()],
+           1 + i % 12);
+    }
+    for (int i = 0; i < 7; ++i)
+      lead(static_cast<Yuan>(12 + i * 5) * kYiDemo, later[static_cast<std::size_t>(i + 1) % 3], 2 + i);
+    lead(55 * kYiDemo, "started", 4);
+    lead(80 * kYiDemo, "registered", 9);
+    // Smaller signed ones, talks, first contacts, dropped.
+    for (int i = 0; i < 5; ++i) lead(static_cast<Yuan>(3'000 + i * 1'200) * kWan, "signed", 3 + i);
+    for (int i = 0; i < 25; ++i) lead(static_cast<Yuan>(2 + i % 9) * kYiDemo, "negotiating", 1);
+    for (int i = 0; i < 30; ++i) lead(static_cast<Yuan>(5'000 + i * 700) * kWan, "lead", 1);
+    for (int i = 0; i < 6; ++i) lead(static_cast<Yuan>(1 + i) * kYiDemo, "dropped", 1);
+    platform::audit_operation(tx, system, "project_lead", "demo", "import", nullptr,
+                              {{"talents", talents.size()}, {"leads", n}});
+  });
 }
 
 }  // namespace
@@ -355,6 +543,8 @@ DemoProjectsResult load_demo_projects(platform::Runtime& rt) {
                               {{"year", kYear}, {"reports", result.reports}, {"accepted_yuan", result.accepted}});
   });
   for (int m = 1; m <= kMonths; ++m) module->colours().evaluate(kYear, m);
+  load_issues_and_meetings(rt, ids, all_lagging(all.size()), units);
+  load_attraction(rt, ids, towns);
   return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include "platform/calendar/working_hours.h"
 #include "platform/error.h"
+#include "platform/http/fields.h"
 #include "platform/runtime.h"
 
 #include <spdlog/spdlog.h>
@@ -46,6 +47,7 @@ std::vector<platform::PermissionInfo> ProjectsModule::permissions() const {
       {"projects:report", "报送项目月报", "Submit monthly project reports"},
       {"projects:review", "审核项目月报", "Review monthly project reports"},
       {"projects:manage", "管理重点项目、计划与预警规则", "Manage key projects, plans and warning rules"},
+      {"projects:attract", "维护招商线索与全民招商人才信息", "Manage investment leads and contacts"},
   };
 }
 
@@ -57,7 +59,8 @@ std::vector<platform::RoleGrant> ProjectsModule::role_grants() const {
       {"project_office",
        "重点项目调度办",
        "all",
-       {"projects:read", "projects:review", "projects:manage", "org:read", "pii:read"}},
+       {"projects:read", "projects:review", "projects:manage", "projects:attract", "org:read", "pii:read"}},
+      {"attraction_officer", "招商专员", "all", {"projects:read", "projects:attract", "org:read"}},
   };
 }
 
@@ -68,6 +71,8 @@ void ProjectsModule::prepare(platform::Runtime& rt) {
   reports_ = std::make_unique<ReportService>(rt, *projects_);
   colours_ = std::make_unique<ColourService>(rt, *reports_, (data / "projects" / "rules").string());
   overview_ = std::make_unique<OverviewService>(rt, *projects_);
+  issues_ = std::make_unique<IssueService>(rt, *projects_);
+  attraction_ = std::make_unique<AttractionService>(rt, *projects_);
 }
 
 void ProjectsModule::serve(platform::Runtime&) {
@@ -268,6 +273,95 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
            const int y = body.contains("year") && body["year"].is_number_integer() ? body["year"].get<int>() : 0;
            const int m = body.contains("month") && body["month"].is_number_integer() ? body["month"].get<int>() : 0;
            return Response::json(200, summary_json(colours.evaluate(*who, y, m)));
+         }});
+  auto& issues = *issues_;
+  auto& attraction = *attraction_;
+  auto note_of = [](const Request& req, const char* key) {
+    const auto body = req.json_object();
+    platform::Fields f(body, {key, "version"});
+    auto note = f.str(key, 2000);
+    f.done();
+    return note;
+  };
+  r.add({"GET", "/api/projects/issues", "projects:read", true, tag,
+         "Issue lists in scope: project, status (open|resolved), level (1-3), overdue=true",
+         [&issues](const Request& req, const Principal* who) {
+           const auto level = platform::int_query(req, "level");
+           return Response::json(200, issues.list(*who, platform::int_query(req, "project"), req.q("status"),
+                                                  level ? std::optional<int>(static_cast<int>(*level)) : std::nullopt,
+                                                  platform::bool_query(req, "overdue").value_or(false)));
+         }});
+  r.add({"GET", "/api/projects/issues/{id}", "projects:read", true, tag,
+         "One issue with its log and the meeting decisions on it", [&issues](const Request& req, const Principal* who) {
+           return Response::json(200, issues.get(*who, req.id_param()));
+         }});
+  r.add({"POST", "/api/projects/{id}/issues", "projects:read", true, tag,
+         "Raise an issue (the office or the lead unit): title, description, kind (land, funding, approvals, "
+         "relocation, utilities, labour, other), unit_id, raised_on, working_days (deadline on the calendar)",
+         [&issues](const Request& req, const Principal* who) {
+           const auto in = parse_issue(req.json_object());
+           return Response::json(201, issues.raise(*who, platform::actor_of(req, who), req.id_param(), in));
+         }});
+  r.add({"POST", "/api/projects/issues/{id}/escalate", "projects:manage", true, tag,
+         "Move an open issue one level up (note): 1 owner and unit, 2 joint meeting, 3 district government",
+         [&issues, note_of](const Request& req, const Principal* who) {
+           return Response::json(
+               200, issues.escalate(*who, platform::actor_of(req, who), req.id_param(), note_of(req, "note")));
+         }});
+  r.add({"POST", "/api/projects/issues/{id}/resolve", "projects:read", true, tag,
+         "Resolve an issue (the responsible unit or the office): resolution",
+         [&issues, note_of](const Request& req, const Principal* who) {
+           return Response::json(
+               200, issues.resolve(*who, platform::actor_of(req, who), req.id_param(), note_of(req, "resolution")));
+         }});
+  r.add({"POST", "/api/projects/issues/{id}/reopen", "projects:manage", true, tag, "Reopen a resolved issue (note)",
+         [&issues, note_of](const Request& req, const Principal* who) {
+           return Response::json(
+               200, issues.reopen(*who, platform::actor_of(req, who), req.id_param(), note_of(req, "note")));
+         }});
+  r.add({"GET", "/api/projects/meetings", "projects:read", true, tag, "Joint meetings (联席会议), newest first",
+         [&issues](const Request&, const Principal* who) { return Response::json(200, issues.meetings(*who)); }});
+  r.add({"POST", "/api/projects/meetings", "projects:manage", true, tag,
+         "Record a joint meeting: held_on, title, chair, attendees, minutes, decisions [{issue_id, decision, "
+         "unit_id, due_on}]",
+         [&issues](const Request& req, const Principal* who) {
+           const auto in = parse_meeting(req.json_object());
+           return Response::json(201, issues.record_meeting(*who, platform::actor_of(req, who), in));
+         }});
+  r.add({"GET", "/api/projects/talents", "projects:read", true, tag,
+         "The all-citizen talent and contact database (q: name or organisation); phones masked without pii:read",
+         [&attraction](const Request& req, const Principal* who) {
+           return Response::json(200, attraction.talents(*who, req.q("q")));
+         }});
+  r.add({"POST", "/api/projects/talents", "projects:attract", true, tag,
+         "Add a contact: name, phone, organisation, city, field, note",
+         [&attraction](const Request& req, const Principal* who) {
+           return Response::json(201, attraction.add_talent(*who, platform::actor_of(req, who), req.json_object()));
+         }});
+  r.add({"GET", "/api/projects/leads", "projects:read", true, tag, "Investment leads: stage, signed_year",
+         [&attraction](const Request& req, const Principal* who) {
+           const auto y = platform::int_query(req, "signed_year");
+           return Response::json(200, attraction.leads(*who, req.q("stage"),
+                                                       y ? std::optional<int>(static_cast<int>(*y)) : std::nullopt));
+         }});
+  r.add({"POST", "/api/projects/leads", "projects:attract", true, tag,
+         "Add a lead: name, investor, industry, amount_wan, talent_id, town_id, note",
+         [&attraction](const Request& req, const Principal* who) {
+           return Response::json(201, attraction.add_lead(*who, platform::actor_of(req, who), req.json_object()));
+         }});
+  r.add({"POST", "/api/projects/leads/{id}/advance", "projects:attract", true, tag,
+         "Move a lead on: stage (negotiating, signed, registered, started, converted, dropped), on (date), "
+         "project_id (converted), amount_wan, version",
+         [&attraction](const Request& req, const Principal* who) {
+           return Response::json(
+               200, attraction.advance(*who, platform::actor_of(req, who), req.id_param(), req.json_object()));
+         }});
+  r.add({"GET", "/api/projects/attraction/funnel", "projects:read", true, tag,
+         "The attraction funnel of year= and the year's signed projects by amount bracket and industry",
+         [&attraction](const Request& req, const Principal* who) {
+           const auto [y, m] = period_of(req);
+           (void)m;
+           return Response::json(200, attraction.funnel(*who, y));
          }});
   r.add({"GET", "/api/projects/overview", "projects:read", true, tag,
          "Supervision figures of year= up to month= (default this month): totals, by industry, town, level and "

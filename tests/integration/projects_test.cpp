@@ -353,5 +353,114 @@ TEST(Projects, TheDemoYearGivesThePublishedFigures) {
   for (const auto& p : o["red_list"]) EXPECT_EQ(p["reasons"].is_array(), true);
 }
 
+TEST(Projects, IssuesClimbThreeLevelsAndMeetingsDecideThem) {
+  ensure_industry();
+  auto body = project_body("问题清单测试项目", "T-PRJ-0007");
+  const auto id = create(body);
+  const std::string issues = "/api/projects/" + std::to_string(id) + "/issues";
+  const json issue = {{"title", "配套道路未贯通"},
+                      {"kind", "utilities"},
+                      {"unit_id", department("200013")},
+                      {"raised_on", "2026-09-30"},
+                      {"working_days", 5}};
+  // Not the lead unit: 403; a bad kind: 400 naming it.
+  EXPECT_EQ(http("POST", issues, issue.dump(), bearer(zhujian())).status, 403);
+  auto bad = issue;
+  bad["kind"] = "weather";
+  EXPECT_EQ(http("POST", issues, bad.dump(), bearer(office())).status, 400);
+  // The deadline counts working days on the calendar: five after 30 September 2026 (National Day) is 13 October.
+  auto r = http("POST", issues, issue.dump(), bearer(gongxin()));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["deadline"], "2026-10-13");
+  EXPECT_EQ(r.json()["level"], 1);
+  const auto iid = std::to_string(r.json()["id"].get<std::int64_t>());
+  EXPECT_EQ(r.json()["overdue"], platform::format_date(platform::local_date_of(platform::now_ms())) > "2026-10-13");
+  // Escalated twice by the office (not by a unit); a third time is refused.
+  EXPECT_EQ(
+      http("POST", "/api/projects/issues/" + iid + "/escalate", json{{"note", "x"}}.dump(), bearer(gongxin())).status,
+      403);
+  for (int level : {2, 3}) {
+    r = http("POST", "/api/projects/issues/" + iid + "/escalate", json{{"note", "提级"}}.dump(), bearer(office()));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["level"], level);
+  }
+  EXPECT_EQ(
+      http("POST", "/api/projects/issues/" + iid + "/escalate", json{{"note", "再提"}}.dump(), bearer(office())).status,
+      409);
+  // A meeting decides it; a decision naming an unknown issue stores nothing.
+  const json meeting = {{"held_on", "2026-10-09"},
+                        {"title", "重点项目联席会议"},
+                        {"decisions", {{{"issue_id", std::stoll(iid)}, {"decision", "住建局 5 日内打通临时便道"}}}}};
+  auto wrong = meeting;
+  wrong["decisions"][0]["issue_id"] = 99999999;
+  wrong["title"] = "不应保存的会议";
+  r = http("POST", "/api/projects/meetings", wrong.dump(), bearer(office()));
+  EXPECT_EQ(r.status, 400) << r.body;
+  for (const auto& m : items_of(http("GET", "/api/projects/meetings", "", bearer(office()))))
+    EXPECT_NE(m["title"], "不应保存的会议");
+  ASSERT_EQ(http("POST", "/api/projects/meetings", meeting.dump(), bearer(office())).status, 201);
+  // The responsible unit (住建局) resolves it, with a resolution; 工信局 may not.
+  EXPECT_EQ(
+      http("POST", "/api/projects/issues/" + iid + "/resolve", json{{"resolution", "已贯通"}}.dump(), bearer(gongxin()))
+          .status,
+      403);
+  EXPECT_EQ(http("POST", "/api/projects/issues/" + iid + "/resolve", json::object().dump(), bearer(zhujian())).status,
+            400);
+  r = http("POST", "/api/projects/issues/" + iid + "/resolve", json{{"resolution", "临时便道已贯通"}}.dump(),
+           bearer(zhujian()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "resolved");
+  auto full = http("GET", "/api/projects/issues/" + iid, "", bearer(office())).json();
+  std::vector<std::string> actions;
+  for (const auto& l : full["log"]) actions.push_back(l["action"].get<std::string>());
+  EXPECT_EQ(actions, (std::vector<std::string>{"raise", "escalate", "escalate", "decide", "resolve"}));
+  ASSERT_EQ(full["decisions"].size(), 1u);
+  EXPECT_EQ(full["decisions"][0]["meeting_title"], "重点项目联席会议");
+}
+
+TEST(Projects, AttractionFunnelBracketsAndRoles) {
+  ensure_industry();
+  const auto officer = user("prj_attract", "attraction_officer", department("200031"), std::nullopt);
+  auto r = http("POST", "/api/projects/talents",
+                json{{"name", "测试乡贤"}, {"phone", "13853701111"}, {"organisation", "上海某企业"}}.dump(),
+                bearer(officer));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto talent = r.json()["id"].get<std::int64_t>();
+  EXPECT_EQ(http("POST", "/api/projects/talents", json{{"name", "x"}}.dump(), bearer(login("leader"))).status, 403);
+  bool masked = false;
+  for (const auto& t : items_of(http("GET", "/api/projects/talents?q=测试乡贤", "", bearer(login("leader")))))
+    masked = masked || t["phone"] == "138****1111";
+  EXPECT_TRUE(masked);
+  // Ten 亿 exactly is the 10–50亿 bracket; the lead climbs to signed, never back.
+  r = http(
+      "POST", "/api/projects/leads",
+      json{{"name", "测试签约项目"}, {"industry", "equipment"}, {"amount_wan", "100000"}, {"talent_id", talent}}.dump(),
+      bearer(officer));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["bracket"], "10to50");
+  const auto lid = std::to_string(r.json()["id"].get<std::int64_t>());
+  r = http("POST", "/api/projects/leads/" + lid + "/advance",
+           json{{"stage", "signed"}, {"on", "2019-05-20"}, {"version", 1}}.dump(), bearer(officer));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["signed_on"], "2019-05-20");
+  EXPECT_EQ(http("POST", "/api/projects/leads/" + lid + "/advance",
+                 json{{"stage", "negotiating"}, {"version", 2}}.dump(), bearer(officer))
+                .status,
+            409);
+  EXPECT_EQ(http("POST", "/api/projects/leads/" + lid + "/advance", json{{"stage", "converted"}, {"version", 2}}.dump(),
+                 bearer(officer))
+                .status,
+            400);
+  EXPECT_EQ(http("POST", "/api/projects/leads",
+                 json{{"name", "x"}, {"industry", "equipment"}, {"amount_wan", "-1"}}.dump(), bearer(officer))
+                .status,
+            400);
+  auto f = http("GET", "/api/projects/attraction/funnel?year=2019", "", bearer(login("leader"))).json();
+  EXPECT_EQ(f["signed_over_100m"], 1);
+  EXPECT_EQ(f["by_bracket"][2]["bracket"], "10to50");
+  EXPECT_EQ(f["by_bracket"][2]["count"], 1);
+  EXPECT_EQ(f["by_bracket"][2]["amount_yuan"], 1'000'000'000);
+}
+
 }  // namespace
 }  // namespace ecity::test

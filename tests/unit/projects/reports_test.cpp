@@ -1,4 +1,5 @@
 #include "projects/reports.h"
+#include "projects/attraction.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,19 @@ TEST(ReportDeadlines, DueAndLockDaysOfTheNextMonth) {
   // February's reports of a leap year lock in March as usual.
   EXPECT_EQ(due_instant(2024, 2, ReportSettings{28, 28}), midnight(19'811));  // 2024-03-29
   EXPECT_LT(due_instant(2022, 10, s), lock_instant(2022, 10, s));
+}
+
+TEST(Attraction, AmountBracketsAtTheirBoundaries) {
+  constexpr Yuan yi = 100'000'000;
+  EXPECT_EQ(amount_bracket(yi - 1), "lt1");
+  EXPECT_EQ(amount_bracket(yi), "1to10");
+  EXPECT_EQ(amount_bracket(10 * yi - 1), "1to10");
+  EXPECT_EQ(amount_bracket(10 * yi), "10to50");
+  EXPECT_EQ(amount_bracket(50 * yi - 1), "10to50");
+  EXPECT_EQ(amount_bracket(50 * yi), "ge50");
+  EXPECT_EQ(amount_bracket(0), "lt1");
+  EXPECT_EQ(lead_stages().front(), "lead");
+  EXPECT_EQ(lead_stages().back(), "converted");
 }
 
 }  // namespace
