@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libsoci-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libtomlplusplus-dev libsodium-dev libxlsxwriter-dev libgtest-dev libbenchmark-dev
+  libcli11-dev libtomlplusplus-dev libsodium-dev libxlsxwriter-dev zlib1g-dev libgtest-dev libbenchmark-dev
   sqlite3 postgresql postgresql-contrib chromium nodejs npm wrk nginx-light curl
   clang libclang-rt-14-dev
 )

@@ -515,9 +515,15 @@ DemoProjectsResult load_demo_projects(platform::Runtime& rt) {
         const int day =
             (i + static_cast<std::size_t>(k)) % 7 == 0 ? 6 + static_cast<int>(i % 4) : 1 + static_cast<int>(i % 5);
         const int ny = k == 12 ? kYear + 1 : kYear, nm = k == 12 ? 1 : k + 1;
-        ReportService::put_accepted(tx, ids[i], kYear, k, a * kWan,
-                                    a == 0 ? "尚未开工，前期手续办理中。" : fmt::format("{}月按计划推进。", k),
-                                    at_local(ny, nm, day, 10), at_local(ny, nm, std::min(day + 2, 10), 16), settings);
+        AcceptedReport rep;
+        rep.project = ids[i];
+        rep.year = kYear;
+        rep.month = k;
+        rep.amount = a * kWan;
+        rep.progress = a == 0 ? "尚未开工，前期手续办理中。" : fmt::format("{}月按计划推进。", k);
+        rep.submitted_at = at_local(ny, nm, day, 10);
+        rep.accepted_at = at_local(ny, nm, std::min(day + 2, 10), 16);
+        ReportService::put_accepted(tx, rep, settings);
         ++result.reports;
         result.accepted += a * kWan;
       }

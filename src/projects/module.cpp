@@ -5,6 +5,7 @@
 #include "platform/http/fields.h"
 #include "platform/runtime.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -73,6 +74,7 @@ void ProjectsModule::prepare(platform::Runtime& rt) {
   overview_ = std::make_unique<OverviewService>(rt, *projects_);
   issues_ = std::make_unique<IssueService>(rt, *projects_);
   attraction_ = std::make_unique<AttractionService>(rt, *projects_);
+  dispatch_ = std::make_unique<DispatchService>(rt, *reports_);
 }
 
 void ProjectsModule::serve(platform::Runtime&) {
@@ -363,6 +365,26 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
            (void)m;
            return Response::json(200, attraction.funnel(*who, y));
          }});
+  auto& dispatch = *dispatch_;
+  r.add({"GET", "/api/projects/dispatch", "projects:read", true, tag,
+         "The monthly dispatch table (调度表) of year= and month= as format=csv (default) or xlsx",
+         [&dispatch](const Request& req, const Principal* who) {
+           const auto [y, m] = period_of(req);
+           return platform::export_response(req, dispatch.table(*who, y, m), fmt::format("调度表-{}-{:02}", y, m));
+         }});
+  r.add(
+      {"POST", "/api/projects/dispatch/import", "projects:review", true, tag,
+       "Load a filled dispatch table (CSV or XLSX body) for year= and month=: each row's 本月完成投资 becomes the "
+       "project's accepted report; all or nothing; errors name the row and column",
+       [&dispatch](const Request& req, const Principal* who) {
+         const auto y = platform::int_query(req, "year"), m = platform::int_query(req, "month");
+         if (!y || !m)
+           throw Error::invalid("validation", "须给出 year 和 month", "give year and month").on_field("month", "必填");
+         const auto r =
+             dispatch.import(*who, platform::actor_of(req, who), static_cast<int>(*y), static_cast<int>(*m), req.body);
+         return Response::json(
+             200, {{"rows", r.rows}, {"added", r.added}, {"unchanged", r.unchanged}, {"skipped", r.skipped}});
+       }});
   r.add({"GET", "/api/projects/overview", "projects:read", true, tag,
          "Supervision figures of year= up to month= (default this month): totals, by industry, town, level and "
          "leader, monthly investment against the plan line, colour mix and the red list",

@@ -7,6 +7,7 @@
 
 #include "projects/attraction.h"
 #include "projects/colours.h"
+#include "projects/dispatch.h"
 #include "projects/issues.h"
 #include "projects/overview.h"
 #include "projects/registry.h"
@@ -39,6 +40,7 @@ class ProjectsModule : public platform::Module {
   OverviewService& overview() { return *overview_; }
   IssueService& issues() { return *issues_; }
   AttractionService& attraction() { return *attraction_; }
+  DispatchService& dispatch() { return *dispatch_; }
 
  private:
   std::unique_ptr<ProjectService> projects_;
@@ -47,6 +49,7 @@ class ProjectsModule : public platform::Module {
   std::unique_ptr<OverviewService> overview_;
   std::unique_ptr<IssueService> issues_;
   std::unique_ptr<AttractionService> attraction_;
+  std::unique_ptr<DispatchService> dispatch_;
   std::thread job_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -500,30 +500,31 @@ nlohmann::json ReportService::tracking(const Principal& who, int year, int month
   });
 }
 
-void ReportService::put_accepted(Tx& tx, std::int64_t project, int year, int month, Yuan amount,
-                                 const std::string& progress, std::int64_t submitted_at, std::int64_t accepted_at,
-                                 const ReportSettings& s) {
-  {
-    long long pid = project, a = amount, sat = submitted_at, aat = accepted_at, id = 0, n = 0;
-    int y = year, m = month;
-    tx.sql << "SELECT COUNT(*) FROM prj_reports WHERE project_id = :p AND year = :y AND month = :m", soci::use(pid),
-        soci::use(y), soci::use(m), soci::into(n);
-    if (n > 0) return;
-    const int late = submitted_at >= due_instant(year, month, s) ? 1 : 0;
-    tx.sql << "INSERT INTO prj_reports (project_id, year, month, amount, progress, status, late, submitted_at, "
-              "reviewed_at) VALUES (:p, :y, :m, :a, :pr, 'accepted', :l, :s, :r) RETURNING id",
-        soci::use(pid), soci::use(y), soci::use(m), soci::use(a), soci::use(progress), soci::use(late), soci::use(sat),
-        soci::use(aat), soci::into(id);
-    Report r;
-    r.id = id;
-    r.project_id = project;
-    r.year = year;
-    r.month = month;
-    r.amount = amount;
-    r.progress = progress;
-    r.status = "accepted";
-    history(tx, r, "import", "", std::nullopt);
-  }
+std::optional<std::int64_t> ReportService::put_accepted(Tx& tx, const AcceptedReport& in, const ReportSettings& s) {
+  long long pid = in.project, a = in.amount, sat = in.submitted_at, aat = in.accepted_at, id = 0, n = 0;
+  int y = in.year, m = in.month;
+  tx.sql << "SELECT COUNT(*) FROM prj_reports WHERE project_id = :p AND year = :y AND month = :m", soci::use(pid),
+      soci::use(y), soci::use(m), soci::into(n);
+  if (n > 0) return std::nullopt;
+  const int late = in.submitted_at >= due_instant(in.year, in.month, s) ? 1 : 0;
+  platform::Nullable<long long> by(in.by);
+  tx.sql << "INSERT INTO prj_reports (project_id, year, month, amount, progress, problems, status, late, submitted_by, "
+            "submitted_at, reviewed_by, reviewed_at, review_note) VALUES (:p, :y, :m, :a, :pr, :pb, 'accepted', :l, "
+            ":b, :s, :b2, :r, :n) RETURNING id",
+      soci::use(pid), soci::use(y), soci::use(m), soci::use(a), soci::use(in.progress), soci::use(in.problems),
+      soci::use(late), soci::use(by.value, by.ind), soci::use(sat), soci::use(by.value, by.ind), soci::use(aat),
+      soci::use(in.note), soci::into(id);
+  Report r;
+  r.id = id;
+  r.project_id = in.project;
+  r.year = in.year;
+  r.month = in.month;
+  r.amount = in.amount;
+  r.progress = in.progress;
+  r.problems = in.problems;
+  r.status = "accepted";
+  history(tx, r, "import", in.note, in.by);
+  return id;
 }
 
 }  // namespace ecity::projects

@@ -30,6 +30,15 @@ struct Report {
   int revision = 1, version = 1;
 };
 
+struct AcceptedReport {
+  std::int64_t project = 0;
+  int year = 0, month = 0;
+  Yuan amount = 0;
+  std::string progress, problems, note;
+  std::optional<std::int64_t> by;  // the office's user; none for the system
+  std::int64_t submitted_at = 0, accepted_at = 0;
+};
+
 struct ReportInput {
   int year = 0, month = 0;  // on submission
   std::optional<Yuan> amount;
@@ -71,11 +80,10 @@ class ReportService {
 
   ReportSettings settings();
   ReportSettings set_settings(const platform::Principal& who, const platform::Actor& actor, const nlohmann::json& body);
-  // For the demo, inside its transaction: a report accepted at a given time, unless the month has
-  // one already.
-  static void put_accepted(platform::Tx& tx, std::int64_t project, int year, int month, Yuan amount,
-                           const std::string& progress, std::int64_t submitted_at, std::int64_t accepted_at,
-                           const ReportSettings& s);
+  // Inside the caller's transaction, an accepted report that did not come through the cycle (the
+  // dispatch-table import, the demo), with its history line; nothing when the month has one.
+  // Returns the new report's id.
+  static std::optional<std::int64_t> put_accepted(platform::Tx& tx, const AcceptedReport& r, const ReportSettings& s);
 
  private:
   nlohmann::json review(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,

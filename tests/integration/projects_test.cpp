@@ -5,10 +5,13 @@
 #include "harness.h"
 
 #include "projects/demo.h"
+#include "projects/dispatch.h"
 #include "projects/module.h"
 #include "projects/reports.h"
 
+#include "platform/audit/export.h"
 #include "platform/calendar/working_hours.h"
+#include "platform/files/xlsx_reader.h"
 #include "platform/runtime.h"
 
 #include <gtest/gtest.h>
@@ -248,8 +251,13 @@ TEST(Projects, CumulativeAboveTheTotalIsAcceptedWithAWarning) {
   const auto id = create(body);
   // 900万 already reported in an earlier year: 200万 more this month exceeds the total.
   runtime().db.write([&](platform::Tx& tx) {
-    projects::ReportService::put_accepted(tx, id, year - 1, 6, 9'000'000, "上年", platform::now_ms(),
-                                          platform::now_ms(), {});
+    projects::AcceptedReport r;
+    r.project = id;
+    r.year = year - 1;
+    r.month = 6;
+    r.amount = 9'000'000;
+    r.submitted_at = r.accepted_at = platform::now_ms();
+    projects::ReportService::put_accepted(tx, r, {});
   });
   auto r = http("POST", "/api/projects/" + std::to_string(id) + "/reports",
                 json{{"year", year}, {"month", month}, {"amount_wan", "200"}}.dump(), bearer(gongxin()));
@@ -272,7 +280,13 @@ TEST(Projects, SwitchingTheRuleSetChangesColoursAndBadSetsAreNamed) {
   runtime().db.write([&](platform::Tx& tx) {
     for (int m = 1; m <= 6; ++m) {
       const auto at = platform::now_ms() - 2'000'000'000'000LL;  // long before any lock day
-      projects::ReportService::put_accepted(tx, id, 2019, m, m == 6 ? 1'400'000 : 900'000, "", at, at, {});
+      projects::AcceptedReport r;
+      r.project = id;
+      r.year = 2019;
+      r.month = m;
+      r.amount = m == 6 ? 1'400'000 : 900'000;
+      r.submitted_at = r.accepted_at = at;
+      projects::ReportService::put_accepted(tx, r, {});
     }
   });
   auto colour_of = [&](int month) {
@@ -460,6 +474,89 @@ TEST(Projects, AttractionFunnelBracketsAndRoles) {
   EXPECT_EQ(f["by_bracket"][2]["bracket"], "10to50");
   EXPECT_EQ(f["by_bracket"][2]["count"], 1);
   EXPECT_EQ(f["by_bracket"][2]["amount_yuan"], 1'000'000'000);
+}
+
+TEST(Projects, TheDispatchTableGoesOutAndComesBack) {
+  projects::load_demo_projects(runtime());
+  // October 2022 as CSV and as XLSX: the same table, whose month column adds up to the overview's.
+  auto csv = http("GET", "/api/projects/dispatch?year=2022&month=10&format=csv", "", bearer(login("leader")));
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  const auto rows = platform::parse_csv(csv.body);
+  ASSERT_EQ(rows.size(), 62u);
+  EXPECT_EQ(rows[0], projects::dispatch_header());
+  auto xlsx = http("GET", "/api/projects/dispatch?year=2022&month=10&format=xlsx", "", bearer(login("leader")));
+  ASSERT_EQ(xlsx.status, 200);
+  auto from_xlsx = platform::read_xlsx(xlsx.body);
+  ASSERT_EQ(from_xlsx.size(), rows.size());
+  // Numbers are numbers in the workbook ("32766.00" in CSV reads back as 32766); text is text.
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto a = from_xlsx[i], b = rows[i];
+    a.resize(b.size());
+    for (std::size_t c = 0; c < b.size(); ++c) {
+      if (i > 0 && !b[c].empty() && (c == 0 || (c >= 9 && c <= 15)))
+        EXPECT_DOUBLE_EQ(std::stod(a[c]), std::stod(b[c])) << i << "," << c;
+      else
+        EXPECT_EQ(a[c], b[c]) << i << "," << c;
+    }
+  }
+  long long tenths_of_wan = 0;  // amounts have at most 2 decimals of 万元 in the demo
+  for (std::size_t i = 1; i < rows.size(); ++i)
+    if (!rows[i][11].empty()) tenths_of_wan += std::llround(std::stod(rows[i][11]) * 100);
+  const auto o = http("GET", "/api/projects/overview?year=2022&month=10", "", bearer(login("leader"))).json();
+  EXPECT_EQ(tenths_of_wan * 100, o["monthly"][9]["amount_yuan"].get<long long>());
+
+  // A filled table for a project of 2019 comes back in: added, then unchanged; another amount is
+  // a conflict naming the row; a bad cell names row and column and stores nothing.
+  ensure_industry();
+  auto body = project_body("调度表导入测试项目", "T-PRJ-0008");
+  body["start_year"] = 2019;
+  const auto id = create(body);
+  ASSERT_EQ(http("PUT", "/api/projects/" + std::to_string(id) + "/plans/2019",
+                 json{{"planned_investment_wan", "1200"}}.dump(), bearer(office()))
+                .status,
+            200);
+  auto import = [](const std::string& bytes, int month, const std::string& token) {
+    auto headers = bearer(token);
+    headers["Content-Type"] = "text/csv";
+    return http("POST", "/api/projects/dispatch/import?year=2019&month=" + std::to_string(month), bytes, headers);
+  };
+  const std::string good =
+      "序号,项目代码,项目名称,本月完成投资（万元）,形象进度\n1,T-PRJ-0008,调度表导入测试项目,88.5,\"主体施工, "
+      "进度正常\"\n";
+  EXPECT_EQ(import(good, 3, gongxin()).status, 403);
+  auto r = import(good, 3, office());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["added"], 1);
+  r = import(good, 3, office());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["unchanged"], 1);
+  std::string other = good;
+  other.replace(other.find("88.5"), 4, "90.0");
+  r = import(other, 3, office());
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("第 2 行"), std::string::npos) << r.body;
+  const std::string broken = "项目代码,本月完成投资（万元）\nT-PRJ-0008,10\nT-PRJ-0008X,abc\n";
+  r = import(broken, 4, office());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("第 3 行「项目代码」"), std::string::npos) << r.body;
+  r = import("项目代码,本月完成投资（万元）\nT-PRJ-0008,-5\n", 4, office());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("第 2 行「本月完成投资（万元）」"), std::string::npos) << r.body;
+  EXPECT_EQ(import("名称,金额\n", 4, office()).status, 400);
+  EXPECT_EQ(import("", 4, office()).status, 400);
+  EXPECT_EQ(import("\x50\x4b\x03\x04garbage", 4, office()).status, 400);
+  auto y = http("GET", "/api/projects/" + std::to_string(id) + "/year/2019?month=4", "", bearer(office())).json();
+  EXPECT_EQ(y["done_yuan"], 885'000);  // March only: April's broken tables stored nothing
+  // The same through XLSX.
+  platform::Table t;
+  t.header = {"项目代码", "本月完成投资（万元）"};
+  t.rows = {{"T-PRJ-0008", "120"}};
+  t.numeric = {false, true};
+  r = import(platform::to_xlsx(t, "调度表"), 4, office());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["added"], 1);
+  y = http("GET", "/api/projects/" + std::to_string(id) + "/year/2019?month=4", "", bearer(office())).json();
+  EXPECT_EQ(y["done_yuan"], 2'085'000);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "platform/audit/export.h"
 
+#include "platform/files/xlsx_reader.h"
+
 #include "platform/error.h"
 
 #include <sodium.h>
@@ -103,6 +105,70 @@ Response export_response(const Request& req, const Table& t, const std::string& 
   }
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
   return r;
+}
+
+std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.remove_prefix(3);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string cell;
+  bool quoted = false, was_quoted = false;
+  std::size_t line = 1;
+  auto end_cell = [&] {
+    if (!was_quoted && cell.size() > 1 && cell[0] == '\'' &&
+        (cell[1] == '=' || cell[1] == '+' || cell[1] == '-' || cell[1] == '@'))
+      cell.erase(0, 1);
+    row.push_back(std::move(cell));
+    cell.clear();
+    was_quoted = false;
+  };
+  auto end_row = [&] {
+    end_cell();
+    if (!(row.size() == 1 && row[0].empty())) rows.push_back(std::move(row));
+    row.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          cell += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        cell += c;
+      }
+      continue;
+    }
+    if (c == '"') {
+      if (!cell.empty())
+        throw Error::invalid("csv-invalid", "第 " + std::to_string(line) + " 行：引号位置不对",
+                             "line " + std::to_string(line) + ": a stray quote");
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      end_cell();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      continue;
+    } else if (c == '\n') {
+      end_row();
+      ++line;
+    } else {
+      cell += c;
+    }
+  }
+  if (quoted)
+    throw Error::invalid("csv-invalid", "第 " + std::to_string(line) + " 行：引号没有闭合",
+                         "line " + std::to_string(line) + ": an unterminated quote");
+  if (!cell.empty() || !row.empty()) end_row();
+  return rows;
+}
+
+std::vector<std::vector<std::string>> read_table_upload(std::string_view bytes) {
+  if (looks_like_zip(bytes)) return read_xlsx(bytes);
+  return parse_csv(bytes);
 }
 
 }  // namespace ecity::platform

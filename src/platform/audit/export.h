@@ -1,6 +1,7 @@
 // Tabular export of log pages as CSV (UTF-8 with BOM, so Excel opens Chinese text) or XLSX
 // (libxlsxwriter). Cells that a spreadsheet would run as a formula (= + - @ at the start)
-// are prefixed with an apostrophe in CSV and written as strings in XLSX.
+// are prefixed with an apostrophe in CSV and written as strings in XLSX. And the way back for
+// uploads: a table read from CSV or XLSX.
 #pragma once
 
 #include "platform/http/message.h"
@@ -25,5 +26,12 @@ std::string to_xlsx(const Table& t, const std::string& sheet_name);
 // The HTTP answer for ?format=csv|xlsx (csv by default): the file as an attachment named
 // base.csv / base.xlsx. Throws Error (invalid) for another format.
 Response export_response(const Request& req, const Table& t, const std::string& base);
+
+// Rows of an RFC 4180 CSV text (quoted fields with doubled quotes and line breaks, CRLF or LF,
+// a UTF-8 BOM dropped); an apostrophe that to_csv() put before = + - @ is removed again. Throws
+// Error (invalid "csv-invalid") naming the line of an unterminated quote or a stray quote.
+std::vector<std::vector<std::string>> parse_csv(std::string_view text);
+// An uploaded table: XLSX (first sheet) when the bytes are a ZIP archive, else CSV.
+std::vector<std::vector<std::string>> read_table_upload(std::string_view bytes);
 
 }  // namespace ecity::platform
