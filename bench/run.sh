@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints the figures that docs/BENCHMARKS.md records:
-#   1. Google Benchmark kernels (calendar, locator).
+#   1. Google Benchmark kernels (calendar, locator, HJ 212, air; key projects at scale: projects_bench).
 #   2. GET /healthz with wrk (100 connections, 2 threads) against nginx serving a static file
 #      of the same size, in the same run.
 #   3. An authenticated, data-scoped list of 50 users on SQLite.

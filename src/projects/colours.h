@@ -29,7 +29,8 @@ class ColourService {
 
   // The shipped rule sets, as JSON documents, in file-name order.
   std::vector<nlohmann::json> templates();
-  // The set in force for a year; a year without one gets the first template (stored).
+  // The set in force for a year: the stored one, else the first template (stored when the year is
+  // first evaluated). Reads only.
   RuleSet rule_set(int year);
   // Replaces a year's set (projects:manage; validated: gaps and overlaps named) and evaluates
   // again every month of that year that had been evaluated.
@@ -47,6 +48,8 @@ class ColourService {
                          std::optional<int> year);
 
  private:
+  void store_rule_set(platform::Tx& tx, const platform::Actor& actor, int year, const RuleSet& set,
+                      const std::optional<RuleSet>& before);
   platform::Runtime& rt_;
   ReportService& reports_;
   std::string templates_dir_;

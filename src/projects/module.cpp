@@ -137,9 +137,13 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
            }
            return Response::json(200, {{"items", items}});
          }});
-  r.add({"GET", "/api/projects/{id}", "projects:read", true, tag, "One key project",
+  r.add({"GET", "/api/projects/{id}", "projects:read", true, tag,
+         "One key project; can_report: whether the caller submits its monthly reports (its lead unit)",
          [&projects](const Request& req, const Principal* who) {
-           return Response::json(200, project_json(projects.get(*who, req.id_param()), who));
+           const auto p = projects.get(*who, req.id_param());
+           auto j = project_json(p, who);
+           j["can_report"] = who->can("projects:report") && projects.is_lead_unit(*who, p);
+           return Response::json(200, j);
          }});
   r.add({"POST", "/api/projects", "projects:manage", true, tag,
          "Register a key project (amounts in 万元 as total_investment_wan; dates YYYY-MM-DD)",
@@ -178,9 +182,14 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
          "A project's year: plan, monthly accepted investment, cumulative against the plan line, completion and "
          "gap at month= (default: this month), and its colour then",
          [&overview](const Request& req, const Principal* who) {
-           auto [y, m] = period_of(req);
-           (void)y;
-           return Response::json(200, overview.project_year(*who, req.id_param(), year_param(req), m));
+           const int year = year_param(req);
+           const auto today = platform::local_date_of(platform::now_ms());
+           const auto m =
+               platform::int_query(req, "month")
+                   .value_or(year == static_cast<int>(today.year()) ? static_cast<int>(unsigned(today.month())) : 12);
+           if (m < 1 || m > 12)
+             throw Error::invalid("validation", "月份应为 1–12", "month must be 1-12").on_field("month", "无效");
+           return Response::json(200, overview.project_year(*who, req.id_param(), year, static_cast<int>(m)));
          }});
   r.add({"GET", "/api/projects/{id}/colours", "projects:read", true, tag,
          "A project's colours by month with their reasons and rule set (year= optional), newest first",

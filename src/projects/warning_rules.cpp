@@ -254,7 +254,7 @@ Verdict evaluate(const RuleSet& rules, const ProjectMonth& m, const std::vector<
     for (const auto& b : r.bands) {
       if (!in_band(*value, b)) continue;
       v.base = std::max(v.base, b.colour);
-      v.reasons.push_back({r.dimension, b.colour,
+      v.reasons.push_back({r.dimension, r.measure, b.colour,
                            counted(r.measure) ? std::to_string(value->rounded(0)) : tenths_text(value->rounded(1)),
                            band_text(b)});
       break;

@@ -84,6 +84,7 @@ struct ProjectMonth {
 
 struct Reason {
   Dimension dimension;
+  Measure measure;
   Colour colour;
   std::string measured;  // the measure, rounded for display ("12.3", "2")
   std::string band;      // the band that matched ("[10, 30]")
