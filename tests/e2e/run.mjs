@@ -1694,6 +1694,365 @@ async function env_water_read_only_for_leader({ ctx, base, api, adminToken }) {
   return leader
 }
 
+// --- key projects ----------------------------------------------------------------------
+
+// 元 → 亿元 / 万元 text with two decimals, rounded half to even, computed here in integers.
+function yuanText(yuan, unit) {
+  let n = BigInt(yuan)
+  const negative = n < 0n
+  if (negative) n = -n
+  const den = unit === 'yi' ? 100_000_000n : 10_000n
+  let q = (n * 100n) / den
+  const r = (n * 100n) % den
+  if (r * 2n > den || (r * 2n === den && q % 2n === 1n)) q += 1n
+  const s = q.toString().padStart(3, '0')
+  return `${negative ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`
+}
+const gapWords = (v) => (v > 0 ? `超序时进度 ${fixed(v, 1)} 个百分点` : v < 0 ? `低于序时进度 ${fixed(-v, 1)} 个百分点` : '与序时进度持平')
+// This year and month in Beijing, as the server counts them.
+const shanghaiYearMonth = () => {
+  const [y, m] = shanghaiMinute(Date.now()).slice(0, 7).split('-').map(Number)
+  return { year: y, month: m }
+}
+const isPrjReport = (method, id, action = '') => (r) =>
+  r.request().method() === method && new URL(r.url()).pathname === `/api/projects/reports/${id}${action ? '/' + action : ''}`
+
+async function departmentId(api, token, code) {
+  const r = await api.call('GET', '/api/org/departments', { token })
+  assert(r.status === 200, `GET /api/org/departments: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  const d = r.json.items.find((x) => x.code === code)
+  assert(d, `no department ${code}`)
+  return d.id
+}
+
+// Waits until /api/auth/me has been applied: the office's review queue is gone from the menu of
+// a user without projects:review.
+async function waitNoReviewMenu(page) {
+  await page.locator(sel('menu-prj-overview')).waitFor()
+  await page.waitForFunction((s) => !document.querySelector(s), sel('menu-prj-review'))
+}
+
+// The overview of the demo's reference period (2022, January to October) shows the API's totals:
+// 61 projects, 106.13 亿元 planned, 148.37 亿元 accepted, 139.8 % — formatted exactly from the
+// integer 元 — and the rest of the cards, the red list and the chart; choosing September writes the
+// month back into the route and asks the API for it.
+async function prj_overview_matches_api({ ctx, base, api, adminToken }) {
+  const r = await api.call('GET', '/api/projects/overview?year=2022&month=10', { token: adminToken() })
+  assert(r.status === 200, `GET /api/projects/overview: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  const tot = r.json.total
+  assert(
+    tot.projects === 61 && tot.planned_yuan === 10_613_000_000 && tot.done_yuan === 14_837_000_000 && tot.completion === 139.8,
+    `the demo's reference figures changed: ${JSON.stringify(tot)}`,
+  )
+
+  const page = await openLogin(ctx, base)
+  await loginAsAdmin(page)
+  await page.locator(sel('menu-prj-overview')).waitFor()
+  const [shown] = await Promise.all([
+    page.waitForResponse(isApi('/api/projects/overview')),
+    page.goto(`${base}/#/projects/overview?year=2022&month=10`),
+  ])
+  const q = new URL(shown.url()).searchParams
+  assert(q.get('year') === '2022' && q.get('month') === '10', `the page asked for ${shown.url()}`)
+  await expectText(page, 'page-title', '项目总览')
+  await expectText(page, 'prj-ov-projects', '61')
+  await expectText(page, 'prj-ov-planned', '106.13')
+  await expectText(page, 'prj-ov-done', '148.37')
+  await expectText(page, 'prj-ov-completion', '139.8%')
+  assert(yuanText(tot.planned_yuan, 'yi') === '106.13' && yuanText(tot.done_yuan, 'yi') === '148.37', 'the test formatter disagrees')
+  await expectText(page, 'prj-ov-time', percentText(tot.time_progress))
+  await expectText(page, 'prj-ov-gap', gapWords(tot.gap_points))
+  await expectText(page, 'prj-ov-started-of-planned', String(tot.started_of_planned))
+  await expectText(page, 'prj-ov-planned-starts', String(tot.planned_starts))
+  for (const c of ['green', 'yellow', 'red']) await expectText(page, `prj-ov-colour-${c}`, String(tot.colours[c]))
+  await page.locator(`${sel('prj-ov-chart')} canvas`).first().waitFor()
+
+  // The red list: one row per red project, each with its completion.
+  const red = r.json.red_list
+  const rows = page.locator(`${sel('prj-ov-red-list')} .el-table__body-wrapper tbody tr`)
+  if (red.length) await rows.nth(red.length - 1).waitFor()
+  assert((await rows.count()) === red.length, `the red list has ${await rows.count()} rows, the API ${red.length}`)
+  for (const x of red) {
+    const row = rows.filter({ has: page.locator(sel(`prj-ov-red-${x.project_id}`)) })
+    const text = await row.innerText()
+    assert(text.includes(x.name) && text.includes(percentText(x.completion)), `the red row of ${x.name} reads "${text}"`)
+  }
+  // The industry table: a row per industry with its planned and done 亿元.
+  const ind = page.locator(`${sel('prj-ov-table-industry')} .el-table__body-wrapper tbody tr`)
+  await ind.nth(r.json.by_industry.length - 1).waitFor()
+  const first = r.json.by_industry[0]
+  const firstText = await ind.first().innerText()
+  assert(
+    firstText.includes(first.name) && firstText.includes(yuanText(first.planned_yuan, 'yi')) && firstText.includes(yuanText(first.done_yuan, 'yi')),
+    `the first industry row reads "${firstText}", the API ${JSON.stringify(first)}`,
+  )
+
+  // Another month: asked for and written back into the route.
+  await page.locator(sel('prj-ov-month')).click()
+  const [sept] = await Promise.all([
+    page.waitForResponse((x) => isApi('/api/projects/overview')(x) && new URL(x.url()).searchParams.get('month') === '9'),
+    page.locator('.el-select-dropdown__item').filter({ visible: true }).getByText('9月', { exact: true }).click(),
+  ])
+  assert(sept.status() === 200, `the September overview answered HTTP ${sept.status()}`)
+  await page.waitForFunction(() => location.hash.includes('month=9') && location.hash.includes('year=2022'))
+  await expectText(page, 'prj-ov-done', yuanText((await sept.json()).total.done_yuan, 'yi'))
+  return page
+}
+
+// One report through its cycle in the console: a fresh project led by 区工业和信息化局 (made through
+// the API, with a plan for this year and a milestone due this month); its liaison (gongxin)
+// submits this month's report (300 万元, the milestone reached); the office (xiangmu) returns it
+// with a note; gongxin submits it again with 320.5; the office accepts it. Every state shows on
+// the project's page and the history lists the four steps.
+async function prj_report_cycle({ ctx, base, api, adminToken }) {
+  const { year, month } = shanghaiYearMonth()
+  const lead = await departmentId(api, adminToken(), '200005')
+  const tag = unique()
+  const created = await api.call('POST', '/api/projects', {
+    token: adminToken(),
+    body: {
+      name: `E2E 月报测试项目 ${tag}`,
+      code: `E2E-${tag}`,
+      level: 'county',
+      industry: 'equipment',
+      nature: 'new',
+      status: 'construction',
+      lead_unit_id: lead,
+      total_investment_wan: '5000',
+      start_year: year - 1,
+      end_year: year + 1,
+    },
+  })
+  assert(created.status === 201, `POST /api/projects: HTTP ${created.status} ${created.text.slice(0, 300)}`)
+  const project = created.json
+  const plan = await api.call('PUT', `/api/projects/${project.id}/plans/${year}`, {
+    token: adminToken(),
+    body: { planned_investment_wan: '1200', milestones: [{ month, title: '主体结构封顶' }] },
+  })
+  assert(plan.status === 200 && plan.json.milestones.length === 1, `PUT plans: HTTP ${plan.status} ${plan.text.slice(0, 300)}`)
+  const milestone = plan.json.milestones[0]
+
+  const historyOf = async (page, rid) => {
+    const btn = page.locator(sel(`prj-report-history-btn-${rid}`))
+    const table = page.locator(sel(`prj-report-history-${rid}`))
+    if (!(await table.isVisible().catch(() => false))) await btn.click()
+    await table.locator('.el-table__body-wrapper tbody tr').first().waitFor()
+    return table
+  }
+  const expectHistory = async (page, rid, actions) => {
+    const want = actions.join(',')
+    await page
+      .waitForFunction(
+        ([s, w]) => [...document.querySelectorAll(`${s} [data-test="prj-history-action"]`)].map((x) => x.dataset.action).join(',') === w,
+        [sel(`prj-report-history-${rid}`), want],
+        { timeout: kActionTimeoutMs },
+      )
+      .catch(async () => {
+        const got = await page.locator(`${sel(`prj-report-history-${rid}`)} [data-test="prj-history-action"]`).evaluateAll((xs) => xs.map((x) => x.dataset.action))
+        throw new Error(`the history of report ${rid} shows ${got.join(',')}, expected ${want}`)
+      })
+  }
+  const projectPath = `${base}/#/projects/${project.id}`
+
+  // 1. The unit submits this month's report: the dialog starts on this year and month.
+  const unit = await openLogin(ctx, base)
+  await loginAs(unit, 'gongxin')
+  await unit.goto(projectPath)
+  await expectText(unit, 'prj-p-name', project.name)
+  await unit.locator(sel('prj-report-submit')).click()
+  const dialog = unit.locator(sel('prj-report-dialog'))
+  await dialog.waitFor()
+  assert((await dialog.locator(field('prj-report-year')).inputValue()) === String(year), 'the report dialog does not start on this year')
+  await dialog.locator(sel('prj-report-month')).getByText(`${month}月`, { exact: true }).waitFor()
+  await dialog.locator(field('prj-report-amount')).fill('300')
+  await dialog.locator(field('prj-report-progress')).fill('主体结构施工完成，开始砌筑。')
+  await dialog.locator(sel(`prj-report-milestone-${milestone.id}`)).click()
+  const [submitted] = await Promise.all([
+    unit.waitForResponse(isPath('POST', `/api/projects/${project.id}/reports`)),
+    dialog.locator(sel('prj-report-save')).click(),
+  ])
+  assert(submitted.status() === 201, `the report answered HTTP ${submitted.status()}: ${(await submitted.text()).slice(0, 300)}`)
+  const sent = submitted.request().postDataJSON()
+  assert(
+    sent.year === year && sent.month === month && sent.amount_wan === '300' && JSON.stringify(sent.milestones) === JSON.stringify([milestone.id]),
+    `the page sent ${JSON.stringify(sent)}`,
+  )
+  const report = await submitted.json()
+  assert(report.status === 'submitted' && report.amount_yuan === 3_000_000 && report.late === false, `the server made ${JSON.stringify(report)}`)
+  const rid = report.id
+  await dialog.waitFor({ state: 'hidden' })
+  await expectText(unit, `prj-report-status-${rid}`, '待审核')
+  await expectText(unit, `prj-report-amount-${rid}`, '300.00')
+  await historyOf(unit, rid)
+  await expectHistory(unit, rid, ['submit'])
+  assert((await unit.locator(sel(`prj-report-accept-${rid}`)).count()) === 0, 'the unit may accept its own report')
+
+  // 2. The office returns it from the review queue; a return without a note stays in the dialog.
+  const office = await openLogin(ctx, base)
+  await loginAs(office, 'xiangmu')
+  const [queue] = await Promise.all([
+    office.waitForResponse((x) => isApi('/api/projects/reports')(x) && new URL(x.url()).searchParams.get('status') === 'submitted'),
+    office.locator(sel('menu-prj-review')).click(),
+  ])
+  assert((await queue.json()).items.some((x) => x.id === rid), `report ${rid} is not in the review queue`)
+  await expectText(office, `prj-queue-amount-${rid}`, '300.00')
+  await office.locator(sel(`prj-queue-return-${rid}`)).click()
+  const review = office.locator(sel('prj-review-dialog'))
+  await review.waitFor()
+  await review.locator(sel('prj-review-submit')).click()
+  await review.locator('.el-form-item__error').getByText('请写明原因').waitFor()
+  const note = '当月完成投资与形象进度不符，请核实后重报'
+  await review.locator(field('prj-review-note')).fill(note)
+  const [returned] = await Promise.all([office.waitForResponse(isPrjReport('POST', rid, 'return')), review.locator(sel('prj-review-submit')).click()])
+  assert(returned.status() === 200, `return answered HTTP ${returned.status()}: ${(await returned.text()).slice(0, 300)}`)
+  assert(returned.request().postDataJSON().version === report.version, 'the return did not carry the version read')
+  await review.waitFor({ state: 'hidden' })
+  await office.locator(sel(`prj-queue-project-${rid}`)).waitFor({ state: 'detached' })
+
+  // 3. The unit sees it returned with the note and submits it again with 320.5.
+  await unit.bringToFront()
+  await unit.reload()
+  await expectText(unit, `prj-report-status-${rid}`, '已退回')
+  await expectText(unit, `prj-report-note-${rid}`, note)
+  await unit.locator(sel(`prj-report-resubmit-${rid}`)).click()
+  await dialog.waitFor()
+  assert((await dialog.locator(field('prj-report-amount')).inputValue()) === '300', 'the resubmission does not start from the amount reported')
+  await dialog.locator(field('prj-report-amount')).fill('320.5')
+  const [again] = await Promise.all([unit.waitForResponse(isPrjReport('PUT', rid)), dialog.locator(sel('prj-report-save')).click()])
+  assert(again.status() === 200, `the resubmission answered HTTP ${again.status()}: ${(await again.text()).slice(0, 300)}`)
+  const resent = await again.json()
+  assert(resent.status === 'submitted' && resent.amount_yuan === 3_205_000 && resent.revision === 2, `the server made ${JSON.stringify(resent)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await expectText(unit, `prj-report-status-${rid}`, '待审核')
+  await expectText(unit, `prj-report-amount-${rid}`, '320.50')
+
+  // 4. The office accepts it, on the project's page this time.
+  await office.bringToFront()
+  await office.goto(`${projectPath}?year=${year}&month=${month}`)
+  await expectText(office, `prj-report-status-${rid}`, '待审核')
+  await office.locator(sel(`prj-report-accept-${rid}`)).click()
+  await review.waitFor()
+  const [accepted] = await Promise.all([office.waitForResponse(isPrjReport('POST', rid, 'accept')), review.locator(sel('prj-review-submit')).click()])
+  assert(accepted.status() === 200, `accept answered HTTP ${accepted.status()}: ${(await accepted.text()).slice(0, 300)}`)
+  await review.waitFor({ state: 'hidden' })
+  await expectText(office, `prj-report-status-${rid}`, '已通过')
+  await office.locator(sel(`prj-report-correct-${rid}`)).waitFor()
+  await expectText(office, 'prj-p-done', '320.50')
+  await historyOf(office, rid)
+  await expectHistory(office, rid, ['submit', 'return', 'resubmit', 'accept'])
+  const amounts = await office.locator(`${sel(`prj-report-history-${rid}`)} [data-test="prj-history-amount"]`).allInnerTexts()
+  assert(amounts.map((x) => x.trim()).join() === '300.00,300.00,320.50,320.50', `the history's amounts are ${amounts.join()}`)
+  const notes = await office.locator(`${sel(`prj-report-history-${rid}`)} [data-test="prj-history-note"]`).allInnerTexts()
+  assert(notes[1].trim() === note, `the return's note in the history is "${notes[1]}"`)
+
+  // The server agrees, and the milestone named by the report is reached now.
+  const full = await api.call('GET', `/api/projects/reports/${rid}`, { token: adminToken() })
+  assert(full.json.history.map((h) => h.action).join() === 'submit,return,resubmit,accept', `the API history is ${JSON.stringify(full.json.history)}`)
+  const after = await api.call('GET', `/api/projects/${project.id}/plans/${year}`, { token: adminToken() })
+  assert(after.json.milestones[0].reached_on, `the milestone is not reached: ${JSON.stringify(after.json)}`)
+
+  // And the unit sees it accepted, with no way to change it any more.
+  await unit.bringToFront()
+  await unit.reload()
+  await expectText(unit, `prj-report-status-${rid}`, '已通过')
+  assert((await unit.locator(sel(`prj-report-resubmit-${rid}`)).count()) === 0, 'the unit may resubmit an accepted report')
+  return office
+}
+prj_report_cycle.timeoutMs = 120_000
+
+// The office applies the template shortfall-50-two-yellows to 2022 on the rules page: the months
+// evaluated that year are evaluated again, the summary shows colours changed, and the project list
+// shows the lagging 高端轴承生产线项目 in the colour the API now gives it. The original set
+// (points-10-30) is put back through the API at the end, so the other tests see the demo's colours.
+async function prj_colour_changes({ ctx, base, api, adminToken }) {
+  const token = await api.login('xiangmu', kAdminPassword)
+  const templates = await api.call('GET', '/api/projects/rule-templates', { token })
+  assert(templates.status === 200, `GET /api/projects/rule-templates: HTTP ${templates.status}`)
+  const original = templates.json.items.find((x) => x.code === 'points-10-30')
+  assert(original, 'no template points-10-30')
+  try {
+    const page = await openLogin(ctx, base)
+    await loginAs(page, 'xiangmu')
+    await page.locator(sel('menu-prj-rules')).waitFor()
+    await page.goto(`${base}/#/projects/rules?year=2022`)
+    await expectText(page, 'prj-rules-code', 'points-10-30')
+    await page.locator(sel('prj-rules-current')).getByText('落后序时进度 [10, 30] 个百分点为黄', { exact: false }).waitFor()
+    const apply = page.locator(sel('prj-rules-apply-shortfall-50-two-yellows'))
+    await apply.click()
+    const [put] = await Promise.all([page.waitForResponse(isPath('PUT', '/api/projects/rules/2022')), confirmBox(page)])
+    assert(put.status() === 200, `PUT /api/projects/rules/2022 answered HTTP ${put.status()}: ${(await put.text()).slice(0, 300)}`)
+    const result = await put.json()
+    const changed = result.evaluated.reduce((n, s) => n + s.changed, 0)
+    assert(result.evaluated.length === 10 && changed > 0, `the re-evaluation: ${JSON.stringify(result.evaluated)}`)
+    await expectText(page, 'prj-rules-changed', String(changed))
+    await expectText(page, 'prj-rules-code', 'shortfall-50-two-yellows')
+    const rows = page.locator(`${sel('prj-rules-result-table')} .el-table__body-wrapper tbody tr`)
+    assert((await rows.count()) === 10, `the result lists ${await rows.count()} months`)
+
+    const [list] = await Promise.all([page.waitForResponse(isApi('/api/projects')), page.locator(sel('menu-prj-list')).click()])
+    const lagging = (await list.json()).items.find((x) => x.name === '高端轴承生产线项目')
+    assert(lagging, 'the list has no 高端轴承生产线项目')
+    const fresh = await api.call('GET', '/api/projects', { token })
+    const want = fresh.json.items.find((x) => x.id === lagging.id)
+    assert(want.colour && want.colour_month === '2022-10', `the API's colour of the lagging project: ${JSON.stringify(want)}`)
+    const dot = page.locator(sel(`prj-colour-${lagging.id}`))
+    await dot.waitFor()
+    assert((await dot.getAttribute('data-colour')) === want.colour, `the list shows ${await dot.getAttribute('data-colour')}, the API ${want.colour}`)
+    // Its page shows the same colour for October, under the new set.
+    await page.locator(sel(`prj-link-${lagging.id}`)).click()
+    await expectText(page, 'prj-p-name', '高端轴承生产线项目')
+    const oct = page.locator(sel('prj-colour-history-2022-10'))
+    await oct.waitFor()
+    assert((await oct.getAttribute('data-colour')) === want.colour, `the project page shows ${await oct.getAttribute('data-colour')} for October`)
+    return page
+  } finally {
+    const back = await api.call('PUT', '/api/projects/rules/2022', { token, body: original })
+    assert(back.status === 200, `restoring points-10-30: HTTP ${back.status} ${back.text.slice(0, 300)}`)
+  }
+}
+
+// A unit reads its projects and reports but gets no review buttons (and the server refuses its
+// accept with 403); the district leader, who only reads, gets no button to report or register.
+async function prj_unit_cannot_review({ ctx, base, api, adminToken }) {
+  const lead = await departmentId(api, adminToken(), '200005')
+  const list = await api.call('GET', '/api/projects', { token: adminToken() })
+  const demo = list.json.items.find((x) => x.lead_unit_id === lead && x.colour_month === '2022-10')
+  assert(demo, 'no demo project led by 区工业和信息化局')
+  const reports = await api.call('GET', `/api/projects/reports?project=${demo.id}&year=2022`, { token: adminToken() })
+  assert(reports.status === 200 && reports.json.items.length > 0, `the demo project has no reports: ${reports.text.slice(0, 300)}`)
+  const some = reports.json.items[0]
+  const path = `${base}/#/projects/${demo.id}?year=2022&month=10`
+
+  const unit = await openLogin(ctx, base)
+  await loginAs(unit, 'gongxin')
+  await waitNoReviewMenu(unit)
+  await unit.goto(path)
+  await expectText(unit, 'prj-p-name', demo.name)
+  await unit.locator(sel(`prj-report-status-${some.id}`)).waitFor()
+  await unit.locator(sel('prj-report-submit')).waitFor() // the lead unit reports…
+  for (const b of ['prj-report-accept-', 'prj-report-return-', 'prj-report-correct-']) {
+    assert((await unit.locator(`[data-test^="${b}"]`).count()) === 0, `the unit sees ${b}* buttons`)
+  }
+  assert((await unit.locator(sel('prj-plan-edit')).count()) === 0 && (await unit.locator(sel('prj-edit')).count()) === 0, 'the unit may edit the project')
+  const token = await api.login('gongxin', kAdminPassword)
+  const refused = await api.call('POST', `/api/projects/reports/${some.id}/accept`, { token, body: { version: some.version } })
+  assert(refused.status === 403, `the unit's accept answered HTTP ${refused.status} ${refused.text.slice(0, 300)}`)
+
+  const leader = await openLogin(ctx, base)
+  await loginAs(leader, 'leader')
+  await waitNoReviewMenu(leader)
+  const [shown] = await Promise.all([leader.waitForResponse(isApi('/api/projects')), leader.locator(sel('menu-prj-list')).click()])
+  assert(shown.status() === 200 && (await shown.json()).items.length === list.json.items.length, 'the leader does not see every project')
+  await leader.locator(sel(`prj-link-${demo.id}`)).waitFor()
+  assert((await leader.locator(sel('prj-create')).count()) === 0, 'the leader sees 新增项目')
+  await leader.goto(path)
+  await expectText(leader, 'prj-p-name', demo.name)
+  await leader.locator(sel(`prj-report-status-${some.id}`)).waitFor()
+  for (const b of ['prj-report-submit', 'prj-plan-edit', 'prj-edit']) assert((await leader.locator(sel(b)).count()) === 0, `the leader sees ${b}`)
+  assert((await leader.locator('[data-test^="prj-report-accept-"], [data-test^="prj-report-correct-"]').count()) === 0, 'the leader sees review buttons')
+  return leader
+}
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   new_tab_shares_the_session_and_sign_out,
@@ -1723,6 +2082,10 @@ const kTests = [
   env_water_sections_list,
   env_water_sample_entry,
   env_water_read_only_for_leader,
+  prj_overview_matches_api,
+  prj_report_cycle,
+  prj_colour_changes,
+  prj_unit_cannot_review,
 ]
 
 // --- main ------------------------------------------------------------------------------

@@ -276,6 +276,38 @@ export const api = {
   // A CSV file (section,date,<indicator codes>…) as the body; all or nothing → {lines, added, unchanged}.
   importWater: (file) => request('POST', '/api/environment/water/import', { raw: file, contentType: 'text/csv' }),
 
+  // Key projects (重点项目调度). Amounts come as integer 元 (fields ending _yuan) and go as 万元
+  // decimal text (fields ending _wan). Changes carry the version read (409 when stale).
+  projects: (query) => get('/api/projects', query),
+  project: (id) => get(`/api/projects/${encodeURIComponent(id)}`),
+  createProject: (body) => post('/api/projects', body),
+  updateProject: (id, body) => put(`/api/projects/${encodeURIComponent(id)}`, body),
+  projectIndustries: () => get('/api/projects/industries'),
+  // A year's plan with its milestones (version 0: none yet); setting it replaces the unreached milestones.
+  projectPlan: (id, year) => get(`/api/projects/${encodeURIComponent(id)}/plans/${encodeURIComponent(year)}`),
+  setProjectPlan: (id, year, body) => put(`/api/projects/${encodeURIComponent(id)}/plans/${encodeURIComponent(year)}`, body),
+  reachMilestone: (id, date) => post(`/api/projects/milestones/${encodeURIComponent(id)}/reach`, { date }),
+  // The year up to `month`: monthly accepted amounts, the cumulative against the plan line, completion.
+  projectYear: (id, year, month) => get(`/api/projects/${encodeURIComponent(id)}/year/${encodeURIComponent(year)}`, { month }),
+  projectColours: (id, year) => get(`/api/projects/${encodeURIComponent(id)}/colours`, { year }),
+  // The lead unit's report {year, month, amount_wan, progress, problems, milestones}: 403 for another
+  // unit, 400 for a future month, 409 (duplicate, locked) → {…report, warnings?}.
+  submitProjectReport: (projectId, body) => post(`/api/projects/${encodeURIComponent(projectId)}/reports`, body),
+  projectReports: (query) => get('/api/projects/reports', query),
+  // One report with its history.
+  projectReport: (id) => get(`/api/projects/reports/${encodeURIComponent(id)}`),
+  resubmitProjectReport: (id, body) => put(`/api/projects/reports/${encodeURIComponent(id)}`, body),
+  // The office: accept | return (note required) | correct (an accepted report; note required).
+  reviewProjectReport: (id, action, body) => post(`/api/projects/reports/${encodeURIComponent(id)}/${encodeURIComponent(action)}`, body),
+  reportTracking: (query) => get('/api/projects/reports/tracking', query),
+  projectRuleTemplates: () => get('/api/projects/rule-templates'),
+  projectRules: (year) => get(`/api/projects/rules/${encodeURIComponent(year)}`),
+  // Replaces a year's rule set → {year, rule_set, evaluated: [summary per month evaluated again]}.
+  setProjectRules: (year, body) => put(`/api/projects/rules/${encodeURIComponent(year)}`, body),
+  // → {year, month, projects, green, yellow, red, changed, rule_set}.
+  evaluateProjectColours: (year, month) => post('/api/projects/colours/evaluate', { year, month }),
+  projectsOverview: (query) => get('/api/projects/overview', query),
+
   // The citizens' page: no sign-in. A wrong number or query code is a 404; too many tries a 429
   // (ApiError.retryAfter says how long to wait).
   publicAppealMeta: () => request('GET', '/api/public/appeals/meta', { anonymous: true }),

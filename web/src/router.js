@@ -38,6 +38,13 @@ const routes = [
       { path: 'environment/water', name: 'env-water', component: () => import('./views/environment/EnvWaterView.vue'), meta: { title: 'menu.envWater' } },
       // A section's page has no menu entry of its own; the sections list stays highlighted.
       { path: 'environment/water/:id(\\d+)', name: 'env-water-section', component: () => import('./views/environment/EnvWaterSectionView.vue'), meta: { title: 'menu.envWaterSection', menu: '/environment/water' } },
+      { path: 'projects/overview', name: 'prj-overview', component: () => import('./views/projects/ProjectOverviewView.vue'), meta: { title: 'menu.prjOverview' } },
+      { path: 'projects/list', name: 'prj-list', component: () => import('./views/projects/ProjectListView.vue'), meta: { title: 'menu.prjList' } },
+      // A project's page has no menu entry of its own; the project list stays highlighted.
+      { path: 'projects/:id(\\d+)', name: 'prj-project', component: () => import('./views/projects/ProjectView.vue'), meta: { title: 'menu.prjProject', menu: '/projects/list' } },
+      { path: 'projects/review', name: 'prj-review', component: () => import('./views/projects/ProjectReviewView.vue'), meta: { title: 'menu.prjReview' } },
+      { path: 'projects/leaders', name: 'prj-leaders', component: () => import('./views/projects/ProjectLeadersView.vue'), meta: { title: 'menu.prjLeaders' } },
+      { path: 'projects/rules', name: 'prj-rules', component: () => import('./views/projects/ProjectRulesView.vue'), meta: { title: 'menu.prjRules' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
     ],
   },
