@@ -210,29 +210,6 @@ std::map<std::int64_t, std::vector<SampleRow>> load_samples(soci::session& sql, 
   return out;
 }
 
-// A JSON number's shortest text as a plain decimal: "2.1e-05" → "0.000021", "1e+06" → "1000000";
-// text without an exponent is returned as it is.
-std::string plain_decimal(std::string text) {
-  const auto e = text.find_first_of("eE");
-  if (e == std::string::npos) return text;
-  const int exponent = std::atoi(text.c_str() + e + 1);
-  std::string digits = text.substr(0, e);
-  const bool negative = !digits.empty() && digits[0] == '-';
-  if (negative) digits.erase(0, 1);
-  auto dot = digits.find('.');
-  int point = static_cast<int>(dot == std::string::npos ? digits.size() : dot);
-  if (dot != std::string::npos) digits.erase(dot, 1);
-  point += exponent;
-  if (point <= 0) {
-    digits.insert(0, static_cast<std::size_t>(-point) + 1, '0');
-    point = 1;
-  } else if (point > static_cast<int>(digits.size())) {
-    digits.append(static_cast<std::size_t>(point) - digits.size(), '0');
-  }
-  if (point < static_cast<int>(digits.size())) digits.insert(static_cast<std::size_t>(point), ".");
-  return (negative ? "-" : "") + digits;
-}
-
 Error forbidden_config() {
   return Error::forbidden("无权管理水质断面与监测数据", "you may not manage water sections and samples");
 }
@@ -357,7 +334,7 @@ WaterSampleInput parse_water_sample(const nlohmann::json& body, bool create) {
         if (x.is_null()) continue;
         // A JSON number is read through its shortest text (0.15 stays 0.15), a string as written.
         const std::string text = x.is_string()   ? x.get<std::string>()
-                                 : x.is_number() ? plain_decimal(x.dump())
+                                 : x.is_number() ? platform::plain_decimal(x.dump())
                                                  : std::string{};
         const auto value = text.empty() ? std::nullopt : parse_water_value(*i, text);
         bad = bad || !value;

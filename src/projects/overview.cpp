@@ -67,18 +67,6 @@ nlohmann::json acc_json(const Acc& a, int month) {
   return j;
 }
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> out;
-  const std::string sep = "、";
-  for (std::size_t at = 0; at < text.size();) {
-    auto next = text.find(sep, at);
-    if (next == std::string::npos) next = text.size();
-    if (next > at) out.push_back(text.substr(at, next - at));
-    at = next + sep.size();
-  }
-  return out;
-}
-
 void check_period(int year, int month) {
   if (year < 1990 || year > 2100)
     throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "无效");
@@ -131,7 +119,7 @@ nlohmann::json OverviewService::overview(const Principal& who, int year, int mon
           x.level = std::move(level[i]);
           x.industry = std::move(industry[i]);
           if (town[i] != 0) x.town_id = town[i];
-          x.leaders = split_names(leaders[i]);
+          x.leaders = split_leaders(leaders[i]);
           x.started = started[i] == 1;
           x.planned = planned[i];
           if (start[i] > 0) x.planned_start_month = static_cast<int>(start[i]);

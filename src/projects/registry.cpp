@@ -27,26 +27,6 @@ constexpr const char* kColumns =
     "p.end_year, p.planned_start, p.actual_start, p.planned_completion, p.status, p.approvals, p.created_at, "
     "p.updated_at, p.version";
 
-constexpr const char* kLeaderSeparator = "、";
-
-std::vector<std::string> split_leaders(const std::string& text) {
-  std::vector<std::string> out;
-  const std::string sep = kLeaderSeparator;
-  for (std::size_t at = 0; at < text.size();) {
-    auto next = text.find(sep, at);
-    if (next == std::string::npos) next = text.size();
-    if (next > at) out.push_back(text.substr(at, next - at));
-    at = next + sep.size();
-  }
-  return out;
-}
-
-std::string join_leaders(const std::vector<std::string>& leaders) {
-  std::string out;
-  for (const auto& l : leaders) out += (out.empty() ? "" : kLeaderSeparator) + l;
-  return out;
-}
-
 std::map<std::string, std::string> split_approvals(const std::string& text) {
   std::map<std::string, std::string> out;
   for (std::size_t at = 0; at < text.size();) {
@@ -212,6 +192,26 @@ void put_milestones(Tx& tx, std::int64_t project, int year,
 }
 
 }  // namespace
+
+constexpr const char* kLeaderSeparator = "、";
+
+std::vector<std::string> split_leaders(const std::string& text) {
+  std::vector<std::string> out;
+  const std::string sep = kLeaderSeparator;
+  for (std::size_t at = 0; at < text.size();) {
+    auto next = text.find(sep, at);
+    if (next == std::string::npos) next = text.size();
+    if (next > at) out.push_back(text.substr(at, next - at));
+    at = next + sep.size();
+  }
+  return out;
+}
+
+std::string join_leaders(const std::vector<std::string>& leaders) {
+  std::string out;
+  for (const auto& l : leaders) out += (out.empty() ? "" : kLeaderSeparator) + l;
+  return out;
+}
 
 const std::vector<ApprovalKind>& approval_kinds() {
   static const std::vector<ApprovalKind> kAll = {{"approval", "立项"}, {"land", "用地"},   {"planning", "规划"},

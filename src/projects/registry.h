@@ -144,6 +144,10 @@ class ProjectService {
 nlohmann::json project_json(const Project& p, const platform::Principal* who);
 nlohmann::json plan_json(const Plan& p);
 
+// The assigned leaders as stored ("区长、常务副区长") and back.
+std::vector<std::string> split_leaders(const std::string& text);
+std::string join_leaders(const std::vector<std::string>& leaders);
+
 // The SQL condition on the project alias `p` that lets `who` see a project.
 std::string project_scope(const platform::Principal& who);
 

@@ -1,6 +1,7 @@
 #include "platform/files/xlsx_reader.h"
 
 #include "platform/error.h"
+#include "platform/numeric/decimal.h"
 
 #include <zlib.h>
 
@@ -200,28 +201,6 @@ std::optional<std::size_t> column_of(std::string_view ref) {
   return col - 1;
 }
 
-// A number as written in <v> ("1234.5", "1.5E-3", "-2E+2") as a plain decimal.
-std::string plain_number(std::string_view v) {
-  const auto e = v.find_first_of("eE");
-  if (e == std::string_view::npos) return std::string(v);
-  const int exponent = std::atoi(std::string(v.substr(e + 1)).c_str());
-  std::string digits(v.substr(0, e));
-  const bool negative = !digits.empty() && digits[0] == '-';
-  if (negative) digits.erase(0, 1);
-  const auto dot = digits.find('.');
-  int point = static_cast<int>(dot == std::string::npos ? digits.size() : dot);
-  if (dot != std::string::npos) digits.erase(dot, 1);
-  point += exponent;
-  if (point <= 0) {
-    digits.insert(0, static_cast<std::size_t>(-point) + 1, '0');
-    point = 1;
-  } else if (point > static_cast<int>(digits.size())) {
-    digits.append(static_cast<std::size_t>(point) - digits.size(), '0');
-  }
-  if (point < static_cast<int>(digits.size())) digits.insert(static_cast<std::size_t>(point), ".");
-  return (negative ? "-" : "") + digits;
-}
-
 }  // namespace
 
 bool looks_like_zip(std::string_view bytes) { return bytes.size() >= 4 && bytes.substr(0, 4) == "PK\x03\x04"; }
@@ -299,7 +278,7 @@ std::vector<std::vector<std::string>> read_xlsx(std::string_view bytes, const Xl
         } else if (type == "b") {
           value = v == "1" ? "TRUE" : "FALSE";
         } else if (type == "n") {
-          value = plain_number(v);
+          value = plain_decimal(v);
         } else {  // str (a formula's text), e (an error)
           value = v;
         }

@@ -83,4 +83,25 @@ std::string format_scaled(std::int64_t value, int scale, int decimals) {
   return out;
 }
 
+std::string plain_decimal(std::string_view text) {
+  const auto e = text.find_first_of("eE");
+  if (e == std::string_view::npos) return std::string(text);
+  const int exponent = std::atoi(std::string(text.substr(e + 1)).c_str());
+  std::string digits(text.substr(0, e));
+  const bool negative = !digits.empty() && digits[0] == '-';
+  if (negative) digits.erase(0, 1);
+  const auto dot = digits.find('.');
+  int point = static_cast<int>(dot == std::string::npos ? digits.size() : dot);
+  if (dot != std::string::npos) digits.erase(dot, 1);
+  point += exponent;
+  if (point <= 0) {
+    digits.insert(0, static_cast<std::size_t>(-point) + 1, '0');
+    point = 1;
+  } else if (point > static_cast<int>(digits.size())) {
+    digits.append(static_cast<std::size_t>(point) - digits.size(), '0');
+  }
+  if (point < static_cast<int>(digits.size())) digits.insert(static_cast<std::size_t>(point), ".");
+  return (negative ? "-" : "") + digits;
+}
+
 }  // namespace ecity::platform

@@ -36,4 +36,9 @@ std::int64_t rescale(std::int64_t value, int from, int to);
 // decimals < scale. REQUIRES: 0 <= scale, decimals <= 9.
 std::string format_scaled(std::int64_t value, int scale, int decimals);
 
+// A number written with an exponent, as JSON serialisers and spreadsheets do ("2.1e-05",
+// "1.5E+3"), as a plain decimal ("0.000021", "1500"); text without an exponent is returned as it
+// is. Only moves the point: the digits are kept, so parse_scaled() then checks them as usual.
+std::string plain_decimal(std::string_view text);
+
 }  // namespace ecity::platform

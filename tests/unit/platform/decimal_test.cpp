@@ -56,3 +56,19 @@ TEST(Decimal, RescalesAndFormats) {
 
 }  // namespace
 }  // namespace ecity::platform
+
+namespace ecity::platform {
+namespace {
+
+TEST(PlainDecimal, MovesThePointOfAnExponent) {
+  EXPECT_EQ(plain_decimal("2.1e-05"), "0.000021");
+  EXPECT_EQ(plain_decimal("1.5E+3"), "1500");
+  EXPECT_EQ(plain_decimal("-2E+2"), "-200");
+  EXPECT_EQ(plain_decimal("1e-7"), "0.0000001");  // kept: parse_scaled then refuses what is too fine
+  EXPECT_EQ(plain_decimal("12.345e1"), "123.45");
+  EXPECT_EQ(plain_decimal("0.15"), "0.15");
+  EXPECT_EQ(plain_decimal("7"), "7");
+}
+
+}  // namespace
+}  // namespace ecity::platform
