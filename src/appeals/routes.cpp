@@ -288,20 +288,6 @@ nlohmann::json attachment_json(const Attachment& a) {
           {"uploaded_at", a.uploaded_at}};
 }
 
-// RFC 6266 / 5987: an ASCII fallback and the UTF-8 name, percent-encoded.
-std::string content_disposition(const std::string& name) {
-  std::string ascii, encoded;
-  for (unsigned char c : name) {
-    ascii += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += fmt::format("%{:02X}", c);
-    }
-  }
-  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
-}
-
 nlohmann::json case_json(const CaseView& v, const Principal& who) {
   auto j = appeal_json(v.appeal, who);
   j["co_department_ids"] = v.co_department_ids;
@@ -569,7 +555,8 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
   r.add(std::move(intake));
   r.add({"GET", "/api/appeals", "appeals:read", true, "appeals",
          "Appeals in the caller's data scope (q, state, category_id, lead_department_id, region_id, from, to, warning, "
-         "page, size, sort, count); total counts up to 10,000 matches, 1,000 with q (total_exact false beyond); count=false skips "
+         "page, size, sort, count); total counts up to 10,000 matches, 1,000 with q (total_exact false beyond); "
+         "count=false skips "
          "counting (has_more still says whether another page follows)",
          [&service](const Request& req, const Principal* who) {
            ListFilter f;
@@ -883,13 +870,7 @@ void add_appeal_routes(platform::Runtime& rt, AppealService& service) {
          "Download an attachment (checked against its SHA-256 before it is sent)",
          [&service](const Request& req, const Principal* who) {
            auto [a, bytes] = service.attachment_file(*who, req.id_param(), req.id_param("attachment_id"));
-           Response r;
-           r.content_type = a.content_type;
-           r.body = std::move(bytes);
-           r.headers = {{"Content-Disposition", content_disposition(a.name)},
-                        {"X-Content-Type-Options", "nosniff"},
-                        {"ETag", "\"" + a.sha256 + "\""}};
-           return r;
+           return Response::file(a.content_type, std::move(bytes), a.name, a.sha256);
          }});
 }
 

@@ -17,22 +17,21 @@ namespace ecity {
 class Error : public std::runtime_error {
  public:
   enum class Kind {
-    kInvalid,          // 400: malformed or failing validation
-    kUnauthorized,     // 401: no, expired, revoked or forged session
-    kForbidden,        // 403: role or data scope does not allow it
-    kNotFound,         // 404
-    kMethodNotAllowed, // 405
-    kConflict,         // 409: state or uniqueness conflict
-    kTooLarge,         // 413
-    kLocked,           // 423: account locked
-    kTooManyRequests,  // 429: a rate limit; extra "retry_after" (seconds)
-    kHeadersTooLarge,  // 431
-    kUnavailable,      // 503: not ready, shutting down, database unreachable
-    kInternal,         // 500: a bug; detail is generic
+    kInvalid,           // 400: malformed or failing validation
+    kUnauthorized,      // 401: no, expired, revoked or forged session
+    kForbidden,         // 403: role or data scope does not allow it
+    kNotFound,          // 404
+    kMethodNotAllowed,  // 405
+    kConflict,          // 409: state or uniqueness conflict
+    kTooLarge,          // 413
+    kLocked,            // 423: account locked
+    kTooManyRequests,   // 429: a rate limit; extra "retry_after" (seconds)
+    kHeadersTooLarge,   // 431
+    kUnavailable,       // 503: not ready, shutting down, database unreachable
+    kInternal,          // 500: a bug; detail is generic
   };
 
-  Error(Kind kind, std::string slug, std::string title_en, std::string detail_zh,
-        std::string detail_en = {})
+  Error(Kind kind, std::string slug, std::string title_en, std::string detail_zh, std::string detail_en = {})
       : std::runtime_error(title_en + ": " + (detail_en.empty() ? detail_zh : detail_en)),
         kind_(kind),
         slug_(std::move(slug)),
@@ -59,8 +58,7 @@ class Error : public std::runtime_error {
     return Error(Kind::kConflict, std::move(slug), "Conflict", std::move(zh), std::move(en));
   }
   static Error unavailable(std::string zh, std::string en) {
-    return Error(Kind::kUnavailable, "unavailable", "Service unavailable", std::move(zh),
-                 std::move(en));
+    return Error(Kind::kUnavailable, "unavailable", "Service unavailable", std::move(zh), std::move(en));
   }
   // The caller went over a rate limit; it may try again after `retry_after_s` seconds.
   static Error too_many_requests(long long retry_after_s) {
@@ -90,6 +88,11 @@ class Error : public std::runtime_error {
   Error&& on_field(const std::string& field, const std::string& message) && {
     return std::move(*this).with("errors", nlohmann::json::array({{{"field", field}, {"message", message}}}));
   }
+  // … with the message in Chinese and English, as Fields (platform/http/fields.h) gives them.
+  Error&& on_field(const std::string& field, const std::string& zh, const std::string& en) && {
+    return std::move(*this).with("errors",
+                                 nlohmann::json::array({{{"field", field}, {"message", zh}, {"message_en", en}}}));
+  }
 
   int status() const;
 
@@ -104,18 +107,30 @@ class Error : public std::runtime_error {
 
 inline int Error::status() const {
   switch (kind_) {
-    case Kind::kInvalid: return 400;
-    case Kind::kUnauthorized: return 401;
-    case Kind::kForbidden: return 403;
-    case Kind::kNotFound: return 404;
-    case Kind::kMethodNotAllowed: return 405;
-    case Kind::kConflict: return 409;
-    case Kind::kTooLarge: return 413;
-    case Kind::kLocked: return 423;
-    case Kind::kTooManyRequests: return 429;
-    case Kind::kHeadersTooLarge: return 431;
-    case Kind::kUnavailable: return 503;
-    case Kind::kInternal: return 500;
+    case Kind::kInvalid:
+      return 400;
+    case Kind::kUnauthorized:
+      return 401;
+    case Kind::kForbidden:
+      return 403;
+    case Kind::kNotFound:
+      return 404;
+    case Kind::kMethodNotAllowed:
+      return 405;
+    case Kind::kConflict:
+      return 409;
+    case Kind::kTooLarge:
+      return 413;
+    case Kind::kLocked:
+      return 423;
+    case Kind::kTooManyRequests:
+      return 429;
+    case Kind::kHeadersTooLarge:
+      return 431;
+    case Kind::kUnavailable:
+      return 503;
+    case Kind::kInternal:
+      return 500;
   }
   return 500;
 }

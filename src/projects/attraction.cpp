@@ -176,11 +176,14 @@ nlohmann::json AttractionService::add_lead(const Principal& who, const platform:
   return rt_.db.write([&](Tx& tx) {
     long long n = 0;
     tx.sql << "SELECT COUNT(*) FROM prj_industries WHERE code = :c", soci::use(industry), soci::into(n);
-    if (n == 0) throw Error::invalid("validation", "未知产业类别", "unknown industry").on_field("industry", "未知");
+    if (n == 0)
+      throw Error::invalid("validation", "未知产业类别", "unknown industry").on_field("industry", "未知", "unknown");
     if (talent) {
       long long t = *talent;
       tx.sql << "SELECT COUNT(*) FROM prj_talents WHERE id = :t", soci::use(t), soci::into(n);
-      if (n == 0) throw Error::invalid("validation", "引荐人不存在", "no such contact").on_field("talent_id", "不存在");
+      if (n == 0)
+        throw Error::invalid("validation", "引荐人不存在", "no such contact")
+            .on_field("talent_id", "不存在", "does not exist");
     }
     platform::Nullable<long long> t(talent), tw(town);
     long long a = amount, at = platform::now_ms(), id = 0;
@@ -211,6 +214,8 @@ nlohmann::json AttractionService::advance(const Principal& who, const platform::
   } catch (const Error&) {
     f.fail("on", "日期应为 YYYY-MM-DD", "must be a date YYYY-MM-DD");
   }
+  if (date > platform::format_date(platform::local_date_of(platform::now_ms())))
+    f.fail("on", "日期不能晚于今天", "cannot be in the future");
   if (stage == "converted" && !project) f.fail("project_id", "转为重点项目须指明项目", "name the key project");
   f.done();
   auto before = rt_.db.read([&](soci::session& sql) { return load(sql, id); });
@@ -252,7 +257,7 @@ nlohmann::json AttractionService::leads(const Principal& who, const std::optiona
                                         std::optional<int> signed_year) {
   if (!who.can("projects:read")) throw Error::forbidden();
   if (stage && stage_index(*stage) < 0)
-    throw Error::invalid("validation", "未知阶段", "unknown stage").on_field("stage", "未知");
+    throw Error::invalid("validation", "未知阶段", "unknown stage").on_field("stage", "未知", "unknown");
   return rt_.db.read([&](soci::session& sql) {
     std::string where = "1 = 1";
     if (stage) where += " AND l.stage = '" + *stage + "'";  // a known stage name, checked above

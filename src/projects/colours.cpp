@@ -14,7 +14,6 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <unordered_map>
 
 namespace ecity::projects {
 
@@ -35,28 +34,53 @@ struct Inputs {
   ProjectMonth month;
   std::vector<Colour> previous;              // base colours of months 1 … month-1 (green where none)
   std::optional<Colour> stored, last_month;  // the stored colours of this month and the month before
+  std::string stored_as;                     // this month's stored "base|rule set|reasons", if any
 };
 
-// The reasons as stored (a JSON array): written with fmt rather than built as JSON objects, as
-// this runs once per project and month (100,000 in a province's evaluation). Every value is one
-// of our codes, names, numbers or band texts, none of which needs escaping.
+// The reasons as stored, compactly (a colour is stored for every project and month: 100,000 rows
+// in a province's evaluation): a JSON array with one array per dimension,
+// [dimension, measure, colour, measured, band], and ["escalation", rule] when one fired.
+// Written with fmt rather than built as JSON: every value is one of our codes, numbers or band
+// texts, none of which needs escaping. reasons_json() gives the API's form.
 std::string reasons_text(const Verdict& v) {
   std::string out = "[";
   for (const auto& r : v.reasons) {
     if (out.size() > 1) out += ',';
-    fmt::format_to(
-        std::back_inserter(out),
-        R"({{"dimension":"{}","dimension_name":"{}","measure":"{}","colour":"{}","measured":"{}","band":"{}"}})",
-        dimension_code(r.dimension), dimension_zh(r.dimension), measure_code(r.measure), colour_code(r.colour),
-        r.measured, r.band);
+    fmt::format_to(std::back_inserter(out), R"(["{}","{}","{}","{}","{}"])", dimension_code(r.dimension),
+                   measure_code(r.measure), colour_code(r.colour), r.measured, r.band);
   }
   if (v.escalated)
-    fmt::format_to(std::back_inserter(out), R"({}{{"escalation":"{}"}})", out.size() > 1 ? "," : "", *v.escalated);
+    fmt::format_to(std::back_inserter(out), R"({}["escalation","{}"])", out.size() > 1 ? "," : "", *v.escalated);
   out += ']';
   return out;
 }
 
 }  // namespace
+
+nlohmann::json reasons_json(std::string_view stored) {
+  auto j = nlohmann::json::parse(stored, nullptr, false);
+  nlohmann::json out = nlohmann::json::array();
+  if (!j.is_array()) return out;
+  for (auto& r : j) {
+    if (!r.is_array()) {  // stored before the compact form: already the API's
+      out.push_back(std::move(r));
+    } else if (r.size() == 2 && r[0] == "escalation") {
+      out.push_back({{"escalation", r[1]}});
+    } else if (r.size() == 5 && r[0].is_string()) {
+      const auto code = r[0].get<std::string>();
+      std::string name = code;
+      for (auto d : {Dimension::kStart, Dimension::kInvestment, Dimension::kMilestones, Dimension::kReporting})
+        if (dimension_code(d) == code) name = dimension_zh(d);
+      out.push_back({{"dimension", code},
+                     {"dimension_name", name},
+                     {"measure", r[1]},
+                     {"colour", r[2]},
+                     {"measured", r[3]},
+                     {"band", r[4]}});
+    }
+  }
+  return out;
+}
 
 nlohmann::json summary_json(const EvaluationSummary& s) {
   return {{"year", s.year},     {"month", s.month}, {"projects", s.projects}, {"green", s.green},
@@ -114,7 +138,7 @@ nlohmann::json ColourService::set_rule_set(const Principal& who, const platform:
                                            const nlohmann::json& body) {
   if (!who.can("projects:manage")) throw Error::forbidden("无权修改预警规则", "you may not change warning rules");
   if (year < 1990 || year > 2100)
-    throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "无效");
+    throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "无效", "invalid");
   const auto set = parse_rule_set(body);
   const auto before = rule_set(year);
   std::vector<int> months;
@@ -133,11 +157,11 @@ nlohmann::json ColourService::set_rule_set(const Principal& who, const platform:
 EvaluationSummary ColourService::evaluate(const Principal& who, int year, int month) {
   if (!who.can("projects:manage")) throw Error::forbidden("无权执行预警评价", "you may not run the evaluation");
   if (year < 1990 || year > 2100 || month < 1 || month > 12)
-    throw Error::invalid("validation", "年月无效", "invalid year or month").on_field("month", "无效");
+    throw Error::invalid("validation", "年月无效", "invalid year or month").on_field("month", "无效", "invalid");
   const auto today = platform::local_date_of(platform::now_ms());
   if (year * 12 + month > static_cast<int>(today.year()) * 12 + static_cast<int>(unsigned(today.month())))
     throw Error::invalid("validation", "不能评价未来的月份", "the month has not come yet")
-        .on_field("month", "未来月份");
+        .on_field("month", "未来月份", "a future month");
   return evaluate(year, month);
 }
 
@@ -155,62 +179,62 @@ EvaluationSummary ColourService::evaluate(int year, int month) {
   const auto settings = reports_.settings();
   const auto now = platform::now_ms();
   const std::string end = month_end(year, month);
-  std::unordered_map<std::int64_t, Inputs> all;
+  // Every project with a plan that year, in id order: its colours are written in key order.
+  std::vector<std::pair<std::int64_t, Inputs>> all;
+  const auto find = [&all](std::int64_t id) -> Inputs* {
+    auto it = std::lower_bound(all.begin(), all.end(), id, [](const auto& e, std::int64_t k) { return e.first < k; });
+    return it != all.end() && it->first == id ? &it->second : nullptr;
+  };
   rt_.db.read([&](soci::session& sql) {
     // Integers only, in typed batches (platform::for_each_int_row); year, month and the date are
     // ours, spliced.
-    all.reserve(1024);
+    all.reserve(4096);
+    // Each project with a plan that year and its year figures (one row per project: migration
+    // 0016): the year to date, and the reporting — a month's report is missing once its lock has
+    // passed without a first submission before it.
+    std::string done = "0", in_time = "0";
+    int locked = 0;
+    for (int k = 1; k <= month; ++k) {
+      done += fmt::format(" + f.a{}", k);
+      const auto lock_at = lock_instant(year, k, settings);
+      if (lock_at > now) continue;
+      ++locked;
+      in_time += fmt::format(" + CASE WHEN f.s{} < {} THEN 1 ELSE 0 END", k, lock_at);
+    }
     platform::for_each_int_row(
         sql,
         fmt::format("SELECT p.id, CASE WHEN p.actual_start IS NOT NULL THEN (CASE WHEN p.actual_start <= '{}' THEN 1 "
                     "ELSE 0 END) WHEN p.status IN ('preparation', 'suspended') THEN 0 ELSE 1 END, "
-                    "pl.planned_investment, COALESCE(pl.planned_start_month, 0) FROM prj_projects p JOIN prj_plans pl "
-                    "ON pl.project_id = p.id WHERE pl.year = {}",
-                    end, year),
-        4, [&](const std::vector<long long>& r) {
-          auto& in = all[r[0]];
+                    "pl.planned_investment, COALESCE(pl.planned_start_month, 0), COALESCE({}, 0), COALESCE({}, 0) "
+                    "FROM prj_projects p JOIN prj_plans pl ON pl.project_id = p.id LEFT JOIN prj_year_figures f ON "
+                    "f.project_id = p.id AND f.year = pl.year WHERE pl.year = {} ORDER BY p.id",
+                    end, done, in_time, year),
+        6, [&](const std::vector<long long>& r) {
+          auto& in = all.emplace_back(r[0], Inputs{}).second;
           in.month.month = month;
           in.month.started = r[1] == 1;
           in.month.planned = r[2];
           if (r[3] > 0) in.month.planned_start_month = static_cast<int>(r[3]);
+          in.month.done = r[4];
+          in.month.reports_missing = locked - static_cast<int>(r[5]);
           in.previous.assign(static_cast<std::size_t>(month - 1), Colour::kGreen);
         });
     auto each = [&](const std::string& query, std::size_t columns, const auto& fn) {
       platform::for_each_int_row(sql, query, columns, [&](const std::vector<long long>& r) {
-        auto it = all.find(r[0]);
-        if (it != all.end()) fn(it->second, r);
+        if (auto* in = find(r[0])) fn(*in, r);
       });
     };
-    each(fmt::format("SELECT project_id, SUM(amount) FROM prj_reports WHERE year = {} AND status = 'accepted' AND "
-                     "month <= {} GROUP BY project_id",
-                     year, month),
-         2, [](Inputs& in, const std::vector<long long>& r) { in.month.done = r[1]; });
     each(fmt::format("SELECT project_id, COUNT(*) FROM prj_milestones WHERE year = {} AND month <= {} AND (reached_on "
                      "IS NULL OR reached_on > '{}') GROUP BY project_id",
                      year, month, end),
          2, [](Inputs& in, const std::vector<long long>& r) { in.month.milestones_overdue = static_cast<int>(r[1]); });
-    // Reports missing: months up to this one whose lock has passed without a report in time.
-    int locked = 0;
-    std::string in_time = "CASE";
-    for (int k = 1; k <= month; ++k) {
-      const auto lock_at = lock_instant(year, k, settings);
-      if (lock_at > now) continue;
-      ++locked;
-      in_time += fmt::format(" WHEN month = {} AND submitted_at < {} THEN 1", k, lock_at);
-    }
-    in_time += " ELSE 0 END";
-    for (auto& [id, in] : all) in.month.reports_missing = locked;
-    if (locked > 0)
-      each(fmt::format("SELECT project_id, SUM({}) FROM prj_reports WHERE year = {} AND month <= {} GROUP BY "
-                       "project_id",
-                       in_time, year, month),
-           2, [locked](Inputs& in, const std::vector<long long>& r) {
-             in.month.reports_missing = locked - static_cast<int>(r[1]);
-           });
+    // Escalations look back at most their longest run: only those months' colours are read.
+    int back = 1;  // the month before, for the change of colour
+    for (const auto& e : rules.escalations) back = std::max(back, e.consecutive - 1);
     each(fmt::format("SELECT project_id, month, CASE base WHEN 'green' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END, CASE "
                      "colour WHEN 'green' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END FROM prj_colours WHERE year = {} AND "
-                     "month <= {}",
-                     year, month),
+                     "month BETWEEN {} AND {}",
+                     year, std::max(1, month - back), month),
          4, [month](Inputs& in, const std::vector<long long>& r) {
            const int k = static_cast<int>(r[1]);
            const auto colour = static_cast<Colour>(r[3]);
@@ -218,15 +242,37 @@ EvaluationSummary ColourService::evaluate(int year, int month) {
            if (k == month) in.stored = colour;
            if (k == month - 1) in.last_month = colour;
          });
+    // A month evaluated before: what is stored, so that only colours whose decision changed are
+    // written again.
+    const bool again = std::any_of(all.begin(), all.end(), [](const auto& e) { return e.second.stored.has_value(); });
+    if (again) {
+      constexpr std::size_t kBatch = 4096;
+      std::vector<long long> id(kBatch);
+      std::vector<std::string> as(kBatch);
+      soci::statement st(sql);
+      st.exchange(soci::into(id));
+      st.exchange(soci::into(as));
+      st.alloc();
+      st.prepare(
+          fmt::format("SELECT project_id, base || '|' || rule_set || '|' || reasons FROM prj_colours WHERE "
+                      "year = {} AND month = {}",
+                      year, month));
+      st.define_and_bind();
+      for (bool more = st.execute(true); more; more = st.fetch()) {
+        for (std::size_t i = 0; i < id.size(); ++i)
+          if (auto* in = find(id[i])) in->stored_as = std::move(as[i]);
+        id.resize(kBatch);
+        as.resize(kBatch);
+      }
+    }
   });
   EvaluationSummary out;
   out.year = year;
   out.month = month;
   out.rule_set = rules.code;
   rt_.db.write([&](Tx& tx) {
-    long long at = now;
+    long long at = now, pid = 0;
     int y = year, m = month;
-    long long pid = 0;
     std::string colour, base, text;
     soci::statement upsert =
         (tx.sql.prepare
@@ -244,7 +290,10 @@ EvaluationSummary ColourService::evaluate(int year, int month) {
       base = colour_code(v.base);
       text = reasons_text(v);
       pid = id;
-      upsert.execute(true);
+      // Unchanged decisions keep their row (and the time they were made).
+      if (!(in.stored == v.colour && in.stored_as.size() == base.size() + rules.code.size() + text.size() + 2 &&
+            in.stored_as == fmt::format("{}|{}|{}", base, rules.code, text)))
+        upsert.execute(true);
       const Colour was = in.stored.value_or(in.last_month.value_or(Colour::kGreen));
       if (v.colour != was) {
         ++out.changed;
@@ -320,7 +369,7 @@ nlohmann::json ColourService::history(const Principal& who, ProjectService& proj
                        {"month", platform::get_i64(r, 1)},
                        {"colour", platform::get_str(r, 2)},
                        {"base", platform::get_str(r, 3)},
-                       {"reasons", nlohmann::json::parse(platform::get_str(r, 4), nullptr, false)},
+                       {"reasons", reasons_json(platform::get_str(r, 4))},
                        {"rule_set", platform::get_str(r, 5)},
                        {"evaluated_at", platform::get_i64(r, 6)}});
     return nlohmann::json{{"items", items}};

@@ -57,5 +57,8 @@ class ColourService {
 };
 
 nlohmann::json summary_json(const EvaluationSummary& s);
+// The reasons of a stored colour in the API's form: [{dimension, dimension_name, measure, colour,
+// measured, band}, …, {escalation}] (docs/projects.md).
+nlohmann::json reasons_json(std::string_view stored);
 
 }  // namespace ecity::projects

@@ -71,7 +71,7 @@ const std::vector<std::string>& dispatch_header() {
 platform::Table DispatchService::table(const Principal& who, int year, int month) {
   if (!who.can("projects:read")) throw Error::forbidden();
   if (year < 1990 || year > 2100 || month < 1 || month > 12)
-    throw Error::invalid("validation", "年月无效", "invalid year or month").on_field("month", "无效");
+    throw Error::invalid("validation", "年月无效", "invalid year or month").on_field("month", "无效", "invalid");
   platform::Table t;
   t.header = dispatch_header();
   t.numeric = std::vector<bool>(t.header.size(), false);
@@ -122,10 +122,11 @@ DispatchImportResult DispatchService::import(const Principal& who, const platfor
                                              std::string_view bytes) {
   if (!who.can("projects:review")) throw Error::forbidden("无权导入调度表", "you may not import the dispatch table");
   if (year < 1990 || year > 2100 || month < 1 || month > 12)
-    throw Error::invalid("validation", "年月无效", "invalid year or month").on_field("month", "无效");
+    throw Error::invalid("validation", "年月无效", "invalid year or month").on_field("month", "无效", "invalid");
   const auto today = platform::local_date_of(platform::now_ms());
   if (year * 12 + month > static_cast<int>(today.year()) * 12 + static_cast<int>(unsigned(today.month())))
-    throw Error::invalid("validation", "不能导入未来月份", "the month has not come yet").on_field("month", "未来月份");
+    throw Error::invalid("validation", "不能导入未来月份", "the month has not come yet")
+        .on_field("month", "未来月份", "a future month");
   const auto rows = platform::read_table_upload(bytes);
   if (rows.empty()) throw Error::invalid("table-invalid", "表格为空", "the table is empty");
   // Columns by their header; the code (or the name) and the month's amount are needed.

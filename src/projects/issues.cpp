@@ -10,6 +10,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
 namespace ecity::projects {
 
 namespace {
@@ -131,6 +134,7 @@ MeetingInput parse_meeting(const nlohmann::json& body) {
   MeetingInput in;
   in.held_on = checked_date(f, body, "held_on").value_or("");
   if (in.held_on.empty()) f.fail("held_on", "必填", "is required");
+  if (in.held_on > today()) f.fail("held_on", "会议日期不能晚于今天", "a meeting cannot be held in the future");
   in.title = f.str("title", 100);
   in.chair = f.opt_str("chair", 32).value_or("");
   in.attendees = f.opt_str("attendees", 500).value_or("");
@@ -186,13 +190,15 @@ nlohmann::json IssueService::raise(const Principal& who, const platform::Actor& 
   const std::string raised = in.raised_on.value_or(today());
   if (raised > today())
     throw Error::invalid("validation", "提出日期不能晚于今天", "the date lies in the future")
-        .on_field("raised_on", "未来");
+        .on_field("raised_on", "未来", "in the future");
   const auto deadline =
       platform::format_date(rt_.calendar()->add_working_days(platform::parse_date(raised), in.working_days));
   return rt_.db.write([&](Tx& tx) {
     long long n = 0, unit = in.unit_id;
     tx.sql << "SELECT COUNT(*) FROM departments WHERE id = :u", soci::use(unit), soci::into(n);
-    if (n == 0) throw Error::invalid("validation", "责任单位不存在", "no such unit").on_field("unit_id", "不存在");
+    if (n == 0)
+      throw Error::invalid("validation", "责任单位不存在", "no such unit")
+          .on_field("unit_id", "不存在", "does not exist");
     long long pid = project, at = platform::now_ms(), id = 0;
     int days = in.working_days;
     tx.sql << "INSERT INTO prj_issues (project_id, title, description, kind, unit_id, raised_on, working_days, "
@@ -219,7 +225,7 @@ nlohmann::json IssueService::change(const Principal& who, const platform::Actor&
     throw Error::forbidden("只有调度办可以升级或重开问题", "only the office does that");
   if (note.empty())
     throw Error::invalid("validation", "请填写说明", "give a note")
-        .on_field(action == "resolve" ? "resolution" : "note", "必填");
+        .on_field(action == "resolve" ? "resolution" : "note", "必填", "required");
   const auto status = (*before)["status"].get<std::string>();
   int level = (*before)["level"].get<int>();
   if (action != "reopen" && status != "open")
@@ -261,18 +267,22 @@ nlohmann::json IssueService::reopen(const Principal& who, const platform::Actor&
 }
 
 nlohmann::json IssueService::list(const Principal& who, std::optional<std::int64_t> project,
-                                  const std::optional<std::string>& status, std::optional<int> level,
-                                  bool overdue_only) {
+                                  const std::optional<std::string>& status, std::optional<int> level, bool overdue_only,
+                                  const std::optional<std::string>& kind, std::optional<std::int64_t> unit) {
   if (!who.can("projects:read")) throw Error::forbidden();
   if (status && *status != "open" && *status != "resolved")
     throw Error::invalid("validation", "状态应为 open 或 resolved", "status must be open or resolved")
-        .on_field("status", "无效");
+        .on_field("status", "无效", "invalid");
+  if (kind && std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds))
+    throw Error::invalid("validation", "未知问题类型", "unknown issue kind").on_field("kind", "未知", "unknown");
   const auto now = today();
   return rt_.db.read([&](soci::session& sql) {
     std::string where = "(" + issue_scope(who) + ")";
     if (project) where += fmt::format(" AND i.project_id = {}", *project);
     if (status) where += " AND i.status = '" + *status + "'";  // one of two literals, checked above
     if (level) where += fmt::format(" AND i.level = {}", *level);
+    if (kind) where += " AND i.kind = '" + *kind + "'";  // one of our codes, checked above
+    if (unit) where += fmt::format(" AND i.unit_id = {}", *unit);
     nlohmann::json items = nlohmann::json::array();
     int open = 0, overdue = 0, resolved = 0;
     soci::rowset<soci::row> rows =
@@ -300,8 +310,9 @@ nlohmann::json IssueService::get(const Principal& who, std::int64_t id) {
     if (!j) throw Error::not_found("问题不存在", "no such issue");
     long long iid = id;
     nlohmann::json logs = nlohmann::json::array(), decisions = nlohmann::json::array();
-    soci::rowset<soci::row> ls = (sql.prepare << "SELECT action, level, note, meeting_id, by_user, at FROM "
-                                                 "prj_issue_log WHERE issue_id = :i ORDER BY id",
+    soci::rowset<soci::row> ls = (sql.prepare << "SELECT l.action, l.level, l.note, l.meeting_id, l.by_user, l.at, "
+                                                 "u.name FROM prj_issue_log l LEFT JOIN users u ON u.id = l.by_user "
+                                                 "WHERE l.issue_id = :i ORDER BY l.id",
                                   soci::use(iid));
     for (const auto& r : ls) {
       const auto m = platform::opt_i64(r, 3);
@@ -311,6 +322,7 @@ nlohmann::json IssueService::get(const Principal& who, std::int64_t id) {
                       {"note", platform::get_str(r, 2)},
                       {"meeting_id", m ? nlohmann::json(*m) : nlohmann::json(nullptr)},
                       {"by_user", by ? nlohmann::json(*by) : nlohmann::json(nullptr)},
+                      {"by_name", platform::opt_str(r, 6) ? nlohmann::json(*platform::opt_str(r, 6)) : nullptr},
                       {"at", platform::get_i64(r, 5)}});
     }
     soci::rowset<soci::row> ds =
@@ -352,7 +364,7 @@ nlohmann::json IssueService::record_meeting(const Principal& who, const platform
         if (!issue)
           throw Error::invalid("validation", fmt::format("第 {} 项决定所指的问题不存在", i + 1),
                                fmt::format("decision {} names no known issue", i + 1))
-              .on_field(fmt::format("decisions[{}].issue_id", i), "不存在");
+              .on_field(fmt::format("decisions[{}].issue_id", i), "不存在", "does not exist");
         log(tx, *d.issue_id, "decide", (*issue)["level"].get<int>(), d.decision, id, who.user_id);
       }
       platform::Nullable<long long> issue(d.issue_id), unit(d.unit_id);
@@ -378,19 +390,48 @@ nlohmann::json IssueService::record_meeting(const Principal& who, const platform
 nlohmann::json IssueService::meetings(const Principal& who) {
   if (!who.can("projects:read")) throw Error::forbidden();
   return rt_.db.read([&](soci::session& sql) {
+    // Each meeting with its decisions; an issue outside the caller's scope is not named.
+    std::map<std::int64_t, nlohmann::json> decisions;
+    soci::rowset<soci::row> ds =
+        sql.prepare << fmt::format(
+            "SELECT d.meeting_id, d.id, CASE WHEN p.id IS NOT NULL AND ({0}) THEN d.issue_id END, CASE WHEN p.id IS "
+            "NOT NULL AND ({0}) THEN i.title END, d.decision, d.unit_id, dep.name, d.due_on FROM "
+            "prj_meeting_decisions d LEFT JOIN prj_issues i ON i.id = d.issue_id LEFT JOIN prj_projects p ON p.id = "
+            "i.project_id LEFT JOIN departments dep ON dep.id = d.unit_id ORDER BY d.meeting_id, d.id",
+            issue_scope(who));
+    for (const auto& r : ds) {
+      const auto num = [&](std::size_t k) {
+        const auto v = platform::opt_i64(r, k);
+        return v ? nlohmann::json(*v) : nlohmann::json();
+      };
+      const auto text = [&](std::size_t k) {
+        const auto v = platform::opt_str(r, k);
+        return v ? nlohmann::json(*v) : nlohmann::json();
+      };
+      auto& list = decisions[platform::get_i64(r, 0)];
+      if (list.is_null()) list = nlohmann::json::array();
+      list.push_back({{"id", platform::get_i64(r, 1)},
+                      {"issue_id", num(2)},
+                      {"issue_title", text(3)},
+                      {"decision", platform::get_str(r, 4)},
+                      {"unit_id", num(5)},
+                      {"unit_name", text(6)},
+                      {"due_on", text(7)}});
+    }
     nlohmann::json items = nlohmann::json::array();
-    soci::rowset<soci::row> rows =
-        sql.prepare << "SELECT m.id, m.held_on, m.title, m.chair, m.attendees, m.minutes, (SELECT COUNT(*) FROM "
-                       "prj_meeting_decisions d WHERE d.meeting_id = m.id) FROM prj_meetings m ORDER BY m.held_on "
-                       "DESC, m.id DESC";
-    for (const auto& r : rows)
-      items.push_back({{"id", platform::get_i64(r, 0)},
+    soci::rowset<soci::row> rows = sql.prepare << "SELECT m.id, m.held_on, m.title, m.chair, m.attendees, m.minutes "
+                                                  "FROM prj_meetings m ORDER BY m.held_on DESC, m.id DESC";
+    for (const auto& r : rows) {
+      const auto id = platform::get_i64(r, 0);
+      auto it = decisions.find(id);
+      items.push_back({{"id", id},
                        {"held_on", platform::get_str(r, 1)},
                        {"title", platform::get_str(r, 2)},
                        {"chair", platform::get_str(r, 3)},
                        {"attendees", platform::get_str(r, 4)},
                        {"minutes", platform::get_str(r, 5)},
-                       {"decisions", platform::get_i64(r, 6)}});
+                       {"decisions", it != decisions.end() ? it->second : nlohmann::json::array()}});
+    }
     return nlohmann::json{{"items", items}};
   });
 }

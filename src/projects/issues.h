@@ -48,13 +48,17 @@ class IssueService {
                          const std::string& resolution);
   nlohmann::json reopen(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,
                         const std::string& note);
-  // Issues in scope: project, status (open|resolved), level, overdue=true (open past deadline).
+  // Issues in scope: project, status (open|resolved), level, overdue=true (open past deadline),
+  // kind, responsible unit. The summary counts what the other filters than status and overdue keep.
   nlohmann::json list(const platform::Principal& who, std::optional<std::int64_t> project,
-                      const std::optional<std::string>& status, std::optional<int> level, bool overdue_only);
+                      const std::optional<std::string>& status, std::optional<int> level, bool overdue_only,
+                      const std::optional<std::string>& kind = std::nullopt,
+                      std::optional<std::int64_t> unit = std::nullopt);
   // One issue with its log and the decisions that answered it.
   nlohmann::json get(const platform::Principal& who, std::int64_t id);
   // A joint meeting with its decisions (projects:manage); a decision on an issue is logged on it.
   nlohmann::json record_meeting(const platform::Principal& who, const platform::Actor& actor, const MeetingInput& in);
+  // Meetings newest first, each with its decisions (the issue named only when in the caller's scope).
   nlohmann::json meetings(const platform::Principal& who);
 
  private:

@@ -22,7 +22,8 @@ int year_param(const Request& req) {
   const auto it = req.params.find("year");
   int y = 0;
   if (it == req.params.end() || it->second.size() != 4 || (y = std::atoi(it->second.c_str())) < 1990 || y > 2100)
-    throw Error::invalid("validation", "年份应为 1990–2100", "the year must be 1990-2100").on_field("year", "无效");
+    throw Error::invalid("validation", "年份应为 1990–2100", "the year must be 1990-2100")
+        .on_field("year", "无效", "invalid");
   return y;
 }
 
@@ -32,9 +33,10 @@ std::pair<int, int> period_of(const Request& req) {
   const auto y = platform::int_query(req, "year").value_or(static_cast<int>(today.year()));
   const auto m = platform::int_query(req, "month")
                      .value_or(y == static_cast<int>(today.year()) ? static_cast<int>(unsigned(today.month())) : 12);
-  if (y < 1990 || y > 2100) throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "无效");
+  if (y < 1990 || y > 2100)
+    throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "无效", "invalid");
   if (m < 1 || m > 12)
-    throw Error::invalid("validation", "月份应为 1–12", "month must be 1-12").on_field("month", "无效");
+    throw Error::invalid("validation", "月份应为 1–12", "month must be 1-12").on_field("month", "无效", "invalid");
   return {static_cast<int>(y), static_cast<int>(m)};
 }
 
@@ -188,7 +190,8 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
                platform::int_query(req, "month")
                    .value_or(year == static_cast<int>(today.year()) ? static_cast<int>(unsigned(today.month())) : 12);
            if (m < 1 || m > 12)
-             throw Error::invalid("validation", "月份应为 1–12", "month must be 1-12").on_field("month", "无效");
+             throw Error::invalid("validation", "月份应为 1–12", "month must be 1-12")
+                 .on_field("month", "无效", "invalid");
            return Response::json(200, overview.project_year(*who, req.id_param(), year, static_cast<int>(m)));
          }});
   r.add({"GET", "/api/projects/{id}/colours", "projects:read", true, tag,
@@ -229,6 +232,28 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
          [&reports](const Request& req, const Principal* who) {
            const auto in = parse_report(req.json_object(), false);
            return Response::json(200, reports.resubmit(*who, platform::actor_of(req, who), req.id_param(), in));
+         }});
+  r.add({"POST", "/api/projects/reports/{id}/photos", "projects:report", true, tag,
+         "Add a site photo to a report not yet accepted (lead unit): the body is the image's bytes, ?name= its file "
+         "name, Content-Type its type (JPEG, PNG, GIF, WebP; checked against the bytes); at most 12 per report",
+         [&reports](const Request& req, const Principal* who) {
+           const auto p =
+               reports.add_photo(*who, platform::actor_of(req, who), req.id_param(), req.q("name").value_or(""),
+                                 std::string(req.header("content-type")), req.body);
+           return Response::json(201, photo_json(p));
+         },
+         /*waits=*/false, /*body_limit=*/rt.config.files.max_bytes});
+  r.add({"GET", "/api/projects/reports/{id}/photos/{photo_id}", "projects:read", true, tag,
+         "A report's photo (checked against its SHA-256 before it is sent)",
+         [&reports](const Request& req, const Principal* who) {
+           auto [p, bytes] = reports.photo_file(*who, req.id_param(), req.id_param("photo_id"));
+           return Response::file(p.content_type, std::move(bytes), p.name, p.sha256);
+         }});
+  r.add({"DELETE", "/api/projects/reports/{id}/photos/{photo_id}", "projects:report", true, tag,
+         "Remove a photo from a report not yet accepted (lead unit)",
+         [&reports](const Request& req, const Principal* who) {
+           reports.remove_photo(*who, platform::actor_of(req, who), req.id_param(), req.id_param("photo_id"));
+           return Response::no_content();
          }});
   for (const char* action : {"accept", "return", "correct"}) {
     const std::string a = action;
@@ -295,12 +320,13 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
     return note;
   };
   r.add({"GET", "/api/projects/issues", "projects:read", true, tag,
-         "Issue lists in scope: project, status (open|resolved), level (1-3), overdue=true",
+         "Issue lists in scope: project, status (open|resolved), level (1-3), overdue=true, kind, unit",
          [&issues](const Request& req, const Principal* who) {
            const auto level = platform::int_query(req, "level");
            return Response::json(200, issues.list(*who, platform::int_query(req, "project"), req.q("status"),
                                                   level ? std::optional<int>(static_cast<int>(*level)) : std::nullopt,
-                                                  platform::bool_query(req, "overdue").value_or(false)));
+                                                  platform::bool_query(req, "overdue").value_or(false), req.q("kind"),
+                                                  platform::int_query(req, "unit")));
          }});
   r.add({"GET", "/api/projects/issues/{id}", "projects:read", true, tag,
          "One issue with its log and the meeting decisions on it", [&issues](const Request& req, const Principal* who) {
@@ -381,25 +407,30 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
            const auto [y, m] = period_of(req);
            return platform::export_response(req, dispatch.table(*who, y, m), fmt::format("调度表-{}-{:02}", y, m));
          }});
-  r.add(
-      {"POST", "/api/projects/dispatch/import", "projects:review", true, tag,
-       "Load a filled dispatch table (CSV or XLSX body) for year= and month=: each row's 本月完成投资 becomes the "
-       "project's accepted report; all or nothing; errors name the row and column",
-       [&dispatch](const Request& req, const Principal* who) {
-         const auto y = platform::int_query(req, "year"), m = platform::int_query(req, "month");
-         if (!y || !m)
-           throw Error::invalid("validation", "须给出 year 和 month", "give year and month").on_field("month", "必填");
-         const auto r =
-             dispatch.import(*who, platform::actor_of(req, who), static_cast<int>(*y), static_cast<int>(*m), req.body);
-         return Response::json(
-             200, {{"rows", r.rows}, {"added", r.added}, {"unchanged", r.unchanged}, {"skipped", r.skipped}});
-       }});
+  r.add({"POST", "/api/projects/dispatch/import", "projects:review", true, tag,
+         "Load a filled dispatch table (CSV or XLSX body) for year= and month=: each row's 本月完成投资 becomes the "
+         "project's accepted report; all or nothing; errors name the row and column",
+         [&dispatch](const Request& req, const Principal* who) {
+           const auto y = platform::int_query(req, "year"), m = platform::int_query(req, "month");
+           if (!y || !m)
+             throw Error::invalid("validation", "须给出 year 和 month", "give year and month")
+                 .on_field("month", "必填", "required");
+           const auto r = dispatch.import(*who, platform::actor_of(req, who), static_cast<int>(*y),
+                                          static_cast<int>(*m), req.body);
+           return Response::json(
+               200, {{"rows", r.rows}, {"added", r.added}, {"unchanged", r.unchanged}, {"skipped", r.skipped}});
+         }});
   r.add({"GET", "/api/projects/overview", "projects:read", true, tag,
          "Supervision figures of year= up to month= (default this month): totals, by industry, town, level and "
-         "leader, monthly investment against the plan line, colour mix and the red list",
+         "leader, monthly investment against the plan line, colour mix and the red list (the red_limit=, default "
+         "100, at most 1000, furthest behind; red_total counts all)",
          [&overview](const Request& req, const Principal* who) {
            const auto [y, m] = period_of(req);
-           return Response::json(200, overview.overview(*who, y, m));
+           const auto limit = platform::int_query(req, "red_limit").value_or(100);
+           if (limit < 1 || limit > 1000)
+             throw Error::invalid("validation", "red_limit 应为 1–1000", "red_limit must be 1-1000")
+                 .on_field("red_limit", "超出范围", "out of range");
+           return Response::json(200, overview.overview(*who, y, m, static_cast<std::size_t>(limit)));
          }});
 }
 

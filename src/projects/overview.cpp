@@ -1,5 +1,7 @@
 #include "projects/overview.h"
 
+#include "projects/colours.h"
+
 #include "platform/db/row.h"
 #include "platform/error.h"
 #include "platform/numeric/decimal.h"
@@ -28,7 +30,7 @@ struct Row {
   std::optional<int> planned_start_month;
   Yuan planned = 0, done = 0;
   std::optional<std::string> colour;
-  nlohmann::json reasons;
+  std::string reasons;  // stored (colours.h reasons_json), of a red colour
 };
 
 struct Acc {
@@ -69,10 +71,12 @@ nlohmann::json acc_json(const Acc& a, int month) {
 
 void check_period(int year, int month) {
   if (year < 1990 || year > 2100)
-    throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "无效");
+    throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "无效", "invalid");
   if (month < 1 || month > 12)
-    throw Error::invalid("validation", "月份应为 1–12", "month must be 1-12").on_field("month", "无效");
+    throw Error::invalid("validation", "月份应为 1–12", "month must be 1-12").on_field("month", "无效", "invalid");
 }
+
+constexpr std::array<const char*, 3> kColours{"green", "yellow", "red"};
 
 std::string month_end(int year, int month) { return fmt::format("{:04}-{:02}-31", year, month); }
 
@@ -84,7 +88,7 @@ nlohmann::json progress_json(Yuan done, Yuan plan, int months) {
           {"gap_points", tenths(gap_points(done, plan, months))}};
 }
 
-nlohmann::json OverviewService::overview(const Principal& who, int year, int month) {
+nlohmann::json OverviewService::overview(const Principal& who, int year, int month, std::size_t red_limit) {
   if (!who.can("projects:read")) throw Error::forbidden();
   check_period(year, month);
   const std::string scope = project_scope(who);
@@ -93,24 +97,36 @@ nlohmann::json OverviewService::overview(const Principal& who, int year, int mon
   std::map<std::string, std::string> industry_names;
   std::map<std::int64_t, std::string> town_names;
   rt_.db.read([&](soci::session& sql) {
-    int y = year, m = month;
     const std::string end = month_end(year, month);  // compared as text: any day of the month sorts before
-    std::unordered_map<std::int64_t, std::size_t> at;
+    // Each month's accepted amount from the year figures (migration 0016): one row per project
+    // gives its year to date and, summed here, the month-by-month totals.
+    std::string months;
+    for (int k = 1; k <= month; ++k) months += fmt::format(", COALESCE(f.a{}, 0)", k);
     {
       // Typed batches: soci::row's dynamic typing would cost more than the query on 10,000 rows.
       constexpr std::size_t kBatch = 4096;
-      std::vector<long long> id(kBatch), town(kBatch), planned(kBatch), start(kBatch), started(kBatch);
-      std::vector<std::string> name(kBatch), level(kBatch), industry(kBatch), leaders(kBatch);
-      soci::statement st =
-          (sql.prepare << fmt::format("SELECT p.id, p.name, p.level, p.industry, COALESCE(p.town_id, 0), p.leaders, "
-                                      "CASE WHEN p.actual_start IS NOT NULL THEN (CASE WHEN p.actual_start <= '{}' "
-                                      "THEN 1 ELSE 0 END) WHEN p.status IN ('preparation', 'suspended') THEN 0 ELSE 1 "
-                                      "END, pl.planned_investment, COALESCE(pl.planned_start_month, 0) FROM "
-                                      "prj_projects p JOIN prj_plans pl ON pl.project_id = p.id AND pl.year = {} WHERE "
-                                      "({}) ORDER BY p.id",
-                                      end, year, scope),
-           soci::into(id), soci::into(name), soci::into(level), soci::into(industry), soci::into(town),
-           soci::into(leaders), soci::into(started), soci::into(planned), soci::into(start));
+      std::vector<long long> id(kBatch), town(kBatch), planned(kBatch), start(kBatch), started(kBatch), colour(kBatch);
+      std::vector<std::vector<long long>> amounts(static_cast<std::size_t>(month), std::vector<long long>(kBatch));
+      std::vector<std::string> name(kBatch), level(kBatch), industry(kBatch), leaders(kBatch), reasons(kBatch);
+      soci::statement st(sql);
+      st.exchange(soci::into(id));
+      for (auto* v : {&name, &level, &industry}) st.exchange(soci::into(*v));
+      st.exchange(soci::into(town));
+      st.exchange(soci::into(leaders));
+      for (auto* v : {&started, &planned, &start, &colour}) st.exchange(soci::into(*v));
+      st.exchange(soci::into(reasons));
+      for (auto& v : amounts) st.exchange(soci::into(v));
+      st.alloc();
+      st.prepare(fmt::format(
+          "SELECT p.id, p.name, p.level, p.industry, COALESCE(p.town_id, 0), p.leaders, CASE WHEN p.actual_start IS "
+          "NOT NULL THEN (CASE WHEN p.actual_start <= '{}' THEN 1 ELSE 0 END) WHEN p.status IN ('preparation', "
+          "'suspended') THEN 0 ELSE 1 END, pl.planned_investment, COALESCE(pl.planned_start_month, 0), CASE c.colour "
+          "WHEN 'green' THEN 1 WHEN 'yellow' THEN 2 WHEN 'red' THEN 3 ELSE 0 END, CASE WHEN c.colour = 'red' THEN "
+          "c.reasons ELSE '' END{} FROM prj_projects p JOIN prj_plans pl ON pl.project_id = p.id AND pl.year = {} "
+          "LEFT JOIN prj_year_figures f ON f.project_id = p.id AND f.year = {} LEFT JOIN prj_colours c ON "
+          "c.project_id = p.id AND c.year = {} AND c.month = {} WHERE ({}) ORDER BY p.id",
+          end, months, year, year, year, month, scope));
+      st.define_and_bind();
       for (bool more = st.execute(true); more; more = st.fetch()) {
         for (std::size_t i = 0; i < id.size(); ++i) {
           Row x;
@@ -123,44 +139,18 @@ nlohmann::json OverviewService::overview(const Principal& who, int year, int mon
           x.started = started[i] == 1;
           x.planned = planned[i];
           if (start[i] > 0) x.planned_start_month = static_cast<int>(start[i]);
-          at[x.id] = rows.size();
+          for (std::size_t k = 0; k < amounts.size(); ++k) {
+            x.done += amounts[k][i];
+            monthly[k] += amounts[k][i];
+          }
+          if (colour[i] > 0) x.colour = kColours[static_cast<std::size_t>(colour[i] - 1)];
+          if (colour[i] == 3) x.reasons = std::move(reasons[i]);
           rows.push_back(std::move(x));
         }
-        for (auto* v : {&id, &town, &planned, &start, &started}) v->resize(kBatch);
-        for (auto* v : {&name, &level, &industry, &leaders}) v->resize(kBatch);
+        for (auto* v : {&id, &town, &planned, &start, &started, &colour}) v->resize(kBatch);
+        for (auto& v : amounts) v.resize(kBatch);
+        for (auto* v : {&name, &level, &industry, &leaders, &reasons}) v->resize(kBatch);
       }
-    }
-    // Two sums over the covering index: each project's year to date, and each month's total.
-    // Not correlated: the year is a checked integer, spliced.
-    const std::string in_scope = fmt::format(
-        "r.project_id IN (SELECT p.id FROM prj_projects p JOIN prj_plans pl ON pl.project_id = p.id AND pl.year = {} "
-        "WHERE {})",
-        year, scope);
-    platform::for_each_int_row(
-        sql,
-        fmt::format("SELECT r.project_id, SUM(r.amount) FROM prj_reports r WHERE r.year = {} AND r.status = "
-                    "'accepted' AND r.month <= {} AND {} GROUP BY r.project_id",
-                    year, month, in_scope),
-        2, [&](const std::vector<long long>& r) {
-          auto it = at.find(r[0]);
-          if (it != at.end()) rows[it->second].done = r[1];
-        });
-    platform::for_each_int_row(
-        sql,
-        fmt::format("SELECT r.month, SUM(r.amount) FROM prj_reports r WHERE r.year = {} AND r.status = 'accepted' AND "
-                    "r.month <= {} AND {} GROUP BY r.month",
-                    year, month, in_scope),
-        2, [&](const std::vector<long long>& r) { monthly[static_cast<std::size_t>(r[0] - 1)] = r[1]; });
-    soci::rowset<soci::row> cs =
-        (sql.prepare << "SELECT project_id, colour, CASE WHEN colour = 'red' THEN reasons ELSE '' END FROM prj_colours "
-                        "WHERE year = :y AND month = :m",
-         soci::use(y), soci::use(m));
-    for (const auto& r : cs) {
-      auto it = at.find(platform::get_i64(r, 0));
-      if (it == at.end()) continue;
-      rows[it->second].colour = platform::get_str(r, 1);
-      if (rows[it->second].colour == "red")
-        rows[it->second].reasons = nlohmann::json::parse(platform::get_str(r, 2), nullptr, false);
     }
     soci::rowset<soci::row> is = sql.prepare << "SELECT code, name FROM prj_industries";
     for (const auto& r : is) industry_names[platform::get_str(r, 0)] = platform::get_str(r, 1);
@@ -172,21 +162,33 @@ nlohmann::json OverviewService::overview(const Principal& who, int year, int mon
   Acc total;
   std::map<std::string, Acc> by_industry, by_level, by_leader;
   std::map<std::optional<std::int64_t>, Acc> by_town;
-  nlohmann::json red = nlohmann::json::array();
+  std::vector<const Row*> reds;
   for (const auto& r : rows) {
     add(total, r, month);
     add(by_industry[r.industry], r, month);
     add(by_level[r.level], r, month);
     add(by_town[r.town_id], r, month);
     for (const auto& l : r.leaders) add(by_leader[l], r, month);
-    if (r.colour == "red") {
-      auto j = progress_json(r.done, r.planned, month);
-      j["project_id"] = r.id;
-      j["name"] = r.name;
-      j["leaders"] = r.leaders;
-      j["reasons"] = r.reasons;
-      red.push_back(std::move(j));
-    }
+    if (r.colour == "red") reds.push_back(&r);
+  }
+  // The red list, furthest behind first: at month m every project has the same time progress,
+  // so the gap orders as the completion done ÷ planned, compared exactly (no plan: last).
+  const auto behind = [](const Row* a, const Row* b) {
+    if ((a->planned > 0) != (b->planned > 0)) return a->planned > 0;
+    const __int128 x = static_cast<__int128>(a->done) * b->planned, y = static_cast<__int128>(b->done) * a->planned;
+    return x != y ? x < y : a->id < b->id;
+  };
+  const auto listed = std::min(reds.size(), red_limit);
+  std::partial_sort(reds.begin(), reds.begin() + static_cast<std::ptrdiff_t>(listed), reds.end(), behind);
+  nlohmann::json red = nlohmann::json::array();
+  for (std::size_t i = 0; i < listed; ++i) {
+    const auto& r = *reds[i];
+    auto j = progress_json(r.done, r.planned, month);
+    j["project_id"] = r.id;
+    j["name"] = r.name;
+    j["leaders"] = r.leaders;
+    j["reasons"] = reasons_json(r.reasons);
+    red.push_back(std::move(j));
   }
   auto groups = [&](const auto& map, const auto& label) {
     nlohmann::json out = nlohmann::json::array();
@@ -226,7 +228,8 @@ nlohmann::json OverviewService::overview(const Principal& who, int year, int mon
                              })},
           {"by_leader", groups(by_leader, [](nlohmann::json& j, const std::string& k) { j["leader"] = k; })},
           {"monthly", series},
-          {"red_list", red}};
+          {"red_list", red},
+          {"red_total", reds.size()}};
 }
 
 nlohmann::json OverviewService::project_year(const Principal& who, std::int64_t project, int year, int month) {

@@ -18,8 +18,9 @@ class OverviewService {
  public:
   OverviewService(platform::Runtime& rt, ProjectService& projects) : rt_(rt), projects_(projects) {}
 
-  // `month` 1–12: figures of months 1…month. Throws Error (invalid) for a bad year or month.
-  nlohmann::json overview(const platform::Principal& who, int year, int month);
+  // `month` 1–12: figures of months 1…month; the red list holds the `red_limit` red projects
+  // furthest behind (`red_total` counts them all). Throws Error (invalid) for a bad year or month.
+  nlohmann::json overview(const platform::Principal& who, int year, int month, std::size_t red_limit = 100);
   // One project in a year: plan, monthly accepted amounts, cumulative against the plan line,
   // completion and gap at `month`, and its colour then.
   nlohmann::json project_year(const platform::Principal& who, std::int64_t project, int year, int month);

@@ -118,7 +118,7 @@ void check_ids(soci::session& sql, const char* table, const std::vector<std::int
     if (n == 0)
       throw Error::invalid("validation", fmt::format("{} 不存在：{}", field, id),
                            fmt::format("{} does not exist: {}", field, id))
-          .on_field(field, "不存在");
+          .on_field(field, "不存在", "does not exist");
   }
 }
 
@@ -165,7 +165,7 @@ void apply(Project& p, const ProjectInput& in) {
 // Rules across fields and against the database; throws Error (invalid) naming the field.
 void check(soci::session& sql, const Project& p) {
   auto bad = [](const char* field, const std::string& zh, const std::string& en) {
-    return Error::invalid("validation", zh, en).on_field(field, zh);
+    return Error::invalid("validation", zh, en).on_field(field, zh, en);
   };
   if (p.end_year < p.start_year) throw bad("end_year", "建设止年早于起年", "end_year is before start_year");
   if (p.actual_start && p.status == "preparation")
@@ -628,7 +628,7 @@ Plan ProjectService::set_plan(const Principal& who, const platform::Actor& actor
                               const PlanInput& in) {
   if (!who.can("projects:manage")) throw forbidden_manage();
   if (year < 1990 || year > 2100)
-    throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "年份无效");
+    throw Error::invalid("validation", "年份无效", "invalid year").on_field("year", "年份无效", "invalid year");
   const auto before = plan(who, project, year);
   if (before.version > 0 && in.version != before.version)
     throw Error::conflict("stale", "年度计划已被他人修改，请刷新后重试",

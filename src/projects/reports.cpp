@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <iterator>
 
 namespace ecity::projects {
 
@@ -69,8 +70,31 @@ std::int64_t next_month_day_start(int year, int month, int day) {
   return d.time_since_epoch().count() * kDayMs - kShanghaiOffsetMs;
 }
 
+// The year figures (migration 0016) of the reports matching `where`: the accepted amount of each
+// month and when each month's report was first submitted, one row per project and year.
+std::string year_figures_select(const std::string& where) {
+  std::string sums, firsts;
+  for (int k = 1; k <= 12; ++k) {
+    fmt::format_to(std::back_inserter(sums),
+                   ", SUM(CASE WHEN month = {} AND status = 'accepted' THEN amount ELSE 0 END)", k);
+    fmt::format_to(std::back_inserter(firsts), ", MAX(CASE WHEN month = {} THEN submitted_at END)", k);
+  }
+  return fmt::format(
+      "INSERT INTO prj_year_figures (project_id, year, {}, {}) SELECT project_id, year{}{} FROM "
+      "prj_reports WHERE {} GROUP BY project_id, year",
+      year_figures_columns('a'), year_figures_columns('s'), sums, firsts, where);
+}
+
+// Every change of a report passes here: its history line, and its project's year figures
+// recomputed from the year's (at most twelve) reports in the same transaction.
 void history(Tx& tx, const Report& r, const std::string& action, const std::string& note,
              std::optional<std::int64_t> by) {
+  {
+    long long pid = r.project_id;
+    int y = r.year;
+    tx.sql << "DELETE FROM prj_year_figures WHERE project_id = :p AND year = :y", soci::use(pid), soci::use(y);
+    tx.sql << year_figures_select("project_id = :p AND year = :y"), soci::use(pid), soci::use(y);
+  }
   long long rid = r.id, amount = r.amount, at = platform::now_ms();
   int revision = r.revision;
   platform::Nullable<long long> who(by);
@@ -112,12 +136,141 @@ void link_milestones(Tx& tx, const Report& r, const std::vector<std::int64_t>& m
     if (n == 0)
       throw Error::invalid("validation", fmt::format("节点 {} 不属于该项目本年截至本月的计划", m),
                            fmt::format("milestone {} is not in the project's plan up to this month", m))
-          .on_field("milestones", "节点无效");
+          .on_field("milestones", "节点无效", "invalid milestone");
     tx.sql << "UPDATE prj_milestones SET report_id = :r WHERE id = :m", soci::use(rid), soci::use(mid);
   }
 }
 
+std::vector<ReportPhoto> load_photos(soci::session& sql, std::int64_t report) {
+  long long rid = report;
+  std::vector<ReportPhoto> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT ph.id, ph.report_id, ph.name, ph.content_type, ph.size, ph.sha256, ph.uploaded_by, "
+                      "ph.uploaded_at, u.name FROM prj_report_photos ph LEFT JOIN users u ON u.id = ph.uploaded_by "
+                      "WHERE ph.report_id = :r ORDER BY ph.id",
+       soci::use(rid));
+  for (const auto& r : rows) {
+    ReportPhoto p;
+    p.id = platform::get_i64(r, 0);
+    p.report_id = platform::get_i64(r, 1);
+    p.name = platform::get_str(r, 2);
+    p.content_type = platform::get_str(r, 3);
+    p.size = platform::get_i64(r, 4);
+    p.sha256 = platform::get_str(r, 5);
+    p.uploaded_by = platform::opt_i64(r, 6);
+    p.uploaded_at = platform::get_i64(r, 7);
+    p.uploaded_by_name = platform::opt_str(r, 8).value_or("");
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
+
+nlohmann::json photo_json(const ReportPhoto& p) {
+  return {{"id", p.id},
+          {"report_id", p.report_id},
+          {"name", p.name},
+          {"content_type", p.content_type},
+          {"size", p.size},
+          {"sha256", p.sha256},
+          {"uploaded_by", p.uploaded_by ? nlohmann::json(*p.uploaded_by) : nlohmann::json(nullptr)},
+          {"uploaded_by_name", p.uploaded_by_name},
+          {"uploaded_at", p.uploaded_at}};
+}
+
+ReportPhoto ReportService::add_photo(const Principal& who, const platform::Actor& actor, std::int64_t id,
+                                     const std::string& name, const std::string& declared_type,
+                                     std::string_view bytes) {
+  if (!who.can("projects:report")) throw Error::forbidden("无权上传月报照片", "you may not add photos to reports");
+  ReportPhoto ph;
+  ph.report_id = id;
+  ph.name = platform::checked_file_name(name);
+  if (static_cast<std::int64_t>(bytes.size()) > rt_.config.files.max_bytes)
+    throw Error(Error::Kind::kTooLarge, "file-too-large", "Payload too large",
+                fmt::format("照片超过 {} MiB 上限", rt_.config.files.max_bytes >> 20),
+                fmt::format("the photo is larger than {} MiB", rt_.config.files.max_bytes >> 20));
+  const auto type = platform::check_file(bytes, ph.name, declared_type);
+  if (type.mime.rfind("image/", 0) != 0)
+    throw Error::invalid("file-type", "月报照片须为 JPEG、PNG、GIF 或 WebP 图片",
+                         "a report photo must be a JPEG, PNG, GIF or WebP image")
+        .on_field("name", "不是图片", "not an image");
+  ph.content_type = type.mime;
+  ph.size = static_cast<std::int64_t>(bytes.size());
+  // Who may add is decided before the bytes are written, so a refused upload leaves nothing.
+  const auto r = rt_.db.read([&](soci::session& sql) { return load(sql, id, project_scope(who)); });
+  if (!r) throw not_found();
+  if (!projects_.is_lead_unit(who, projects_.get(who, r->project_id)))
+    throw Error::forbidden("只有项目的牵头单位可以上传月报照片", "only the project's lead unit adds report photos");
+  if (r->status == "accepted")
+    throw Error::conflict("state", "已通过的月报不能再添加照片", "an accepted report takes no more photos");
+  ph.sha256 = rt_.files.put(bytes);
+  ph.uploaded_by = who.user_id > 0 ? std::optional(who.user_id) : std::nullopt;
+  ph.uploaded_by_name = who.name;
+  ph.uploaded_at = platform::now_ms();
+  rt_.db.write([&](Tx& tx) {
+    long long rid = id, n = 0, size = ph.size, at = ph.uploaded_at, pid = 0;
+    tx.sql << "SELECT COUNT(*) FROM prj_report_photos WHERE report_id = :r", soci::use(rid), soci::into(n);
+    if (n >= kMaxReportPhotos)
+      throw Error::conflict("too-many-photos", fmt::format("每份月报最多 {} 张照片", kMaxReportPhotos),
+                            fmt::format("at most {} photos per report", kMaxReportPhotos));
+    platform::Nullable<long long> by(ph.uploaded_by);
+    tx.sql << "INSERT INTO prj_report_photos (report_id, name, content_type, size, sha256, uploaded_by, uploaded_at) "
+              "VALUES (:r, :n, :t, :s, :h, :b, :a) RETURNING id",
+        soci::use(rid), soci::use(ph.name), soci::use(ph.content_type), soci::use(size), soci::use(ph.sha256),
+        soci::use(by.value, by.ind), soci::use(at), soci::into(pid);
+    ph.id = pid;
+    platform::audit_operation(tx, actor, "project_report_photo", std::to_string(ph.id), "create", nullptr,
+                              photo_json(ph));
+  });
+  return ph;
+}
+
+void ReportService::remove_photo(const Principal& who, const platform::Actor& actor, std::int64_t id,
+                                 std::int64_t photo) {
+  if (!who.can("projects:report")) throw Error::forbidden("无权删除月报照片", "you may not remove report photos");
+  const auto r = rt_.db.read([&](soci::session& sql) { return load(sql, id, project_scope(who)); });
+  if (!r) throw not_found();
+  if (!projects_.is_lead_unit(who, projects_.get(who, r->project_id)))
+    throw Error::forbidden("只有项目的牵头单位可以删除月报照片", "only the project's lead unit removes report photos");
+  if (r->status == "accepted")
+    throw Error::conflict("state", "已通过的月报不能删除照片", "an accepted report keeps its photos");
+  rt_.db.write([&](Tx& tx) {
+    std::optional<ReportPhoto> found;
+    for (auto& p : load_photos(tx.sql, id))
+      if (p.id == photo) found = p;
+    if (!found) throw Error::not_found("照片不存在", "no such photo");
+    long long pid = photo;
+    tx.sql << "DELETE FROM prj_report_photos WHERE id = :p", soci::use(pid);
+    // The bytes stay in the content-addressed store: another record may name the same file.
+    platform::audit_operation(tx, actor, "project_report_photo", std::to_string(photo), "delete", photo_json(*found),
+                              nullptr);
+  });
+}
+
+std::pair<ReportPhoto, std::string> ReportService::photo_file(const Principal& who, std::int64_t id,
+                                                              std::int64_t photo) {
+  if (!who.can("projects:read")) throw Error::forbidden();
+  auto found = rt_.db.read([&](soci::session& sql) -> std::optional<ReportPhoto> {
+    if (!load(sql, id, project_scope(who))) return std::nullopt;
+    for (auto& p : load_photos(sql, id))
+      if (p.id == photo) return p;
+    return std::nullopt;
+  });
+  if (!found) throw Error::not_found("照片不存在", "no such photo");
+  return {*found, rt_.files.get(found->sha256)};
+}
+
+std::string year_figures_columns(char prefix) {
+  std::string out;
+  for (int k = 1; k <= 12; ++k) fmt::format_to(std::back_inserter(out), "{}{}{}", k > 1 ? ", " : "", prefix, k);
+  return out;
+}
+
+void ReportService::rebuild_year_figures(Tx& tx) {
+  tx.sql << "DELETE FROM prj_year_figures";
+  tx.sql << year_figures_select("1 = 1");
+}
 
 std::int64_t due_instant(int year, int month, const ReportSettings& s) {
   return next_month_day_start(year, month, s.due_day + 1);
@@ -225,13 +378,13 @@ nlohmann::json ReportService::submit(const Principal& who, const platform::Actor
   const int this_year = static_cast<int>(today.year()), this_month = static_cast<int>(unsigned(today.month()));
   if (in.year * 12 + in.month > this_year * 12 + this_month)
     throw Error::invalid("validation", "不能报送未来月份的月报", "the month has not come yet")
-        .on_field("month", "未来月份");
+        .on_field("month", "未来月份", "a future month");
   if (in.year < p.start_year || in.year > p.end_year)
     throw Error::invalid("validation", "该年份不在项目建设期内", "the year lies outside the project's years")
-        .on_field("year", "不在建设期内");
+        .on_field("year", "不在建设期内", "outside the project's years");
   if (*in.amount > p.total_investment)
     throw Error::invalid("validation", "当月完成投资超过项目总投资", "the month's amount exceeds the total investment")
-        .on_field("amount_wan", "超过项目总投资");
+        .on_field("amount_wan", "超过项目总投资", "above the total investment");
   const auto s = settings();
   if (now >= lock_instant(in.year, in.month, s))
     throw Error::conflict(
@@ -286,7 +439,7 @@ nlohmann::json ReportService::resubmit(const Principal& who, const platform::Act
     throw Error::conflict("state", "只有被退回的月报可以重新提交", "only a returned report is submitted again");
   if (in.amount && *in.amount > p.total_investment)
     throw Error::invalid("validation", "当月完成投资超过项目总投资", "the month's amount exceeds the total investment")
-        .on_field("amount_wan", "超过项目总投资");
+        .on_field("amount_wan", "超过项目总投资", "above the total investment");
   return rt_.db.write([&](Tx& tx) {
     const auto before = *r;
     if (in.amount) r->amount = *in.amount;
@@ -327,16 +480,18 @@ nlohmann::json ReportService::review(const Principal& who, const platform::Actor
   if ((action == "accept" || action == "return") && r->status != "submitted")
     throw Error::conflict("state", "只有待审核的月报可以通过或退回", "only a submitted report is accepted or returned");
   if (action == "return" && in.note.empty())
-    throw Error::invalid("validation", "退回须写明原因", "say why the report goes back").on_field("note", "必填");
+    throw Error::invalid("validation", "退回须写明原因", "say why the report goes back")
+        .on_field("note", "必填", "required");
   if (action == "correct") {
     if (r->status != "accepted")
       throw Error::conflict("state", "只有已通过的月报可以更正", "only an accepted report is corrected");
     if (in.note.empty())
-      throw Error::invalid("validation", "更正须写明原因", "say why the report is corrected").on_field("note", "必填");
+      throw Error::invalid("validation", "更正须写明原因", "say why the report is corrected")
+          .on_field("note", "必填", "required");
     if (in.amount && *in.amount > p.total_investment)
       throw Error::invalid("validation", "当月完成投资超过项目总投资",
                            "the month's amount exceeds the total investment")
-          .on_field("amount_wan", "超过项目总投资");
+          .on_field("amount_wan", "超过项目总投资", "above the total investment");
   }
   return rt_.db.write([&](Tx& tx) {
     const auto before = *r;
@@ -408,7 +563,7 @@ nlohmann::json ReportService::list(const Principal& who, const std::optional<std
   if (status && *status != "submitted" && *status != "accepted" && *status != "returned")
     throw Error::invalid("validation", "状态应为 submitted、accepted 或 returned",
                          "status must be submitted, accepted or returned")
-        .on_field("status", "取值无效");
+        .on_field("status", "取值无效", "invalid value");
   return rt_.db.read([&](soci::session& sql) {
     std::string where = "(" + project_scope(who) + ")";
     if (status) where += " AND r.status = '" + *status + "'";  // one of three literals, checked above
@@ -439,8 +594,9 @@ nlohmann::json ReportService::get(const Principal& who, std::int64_t id) {
     nlohmann::json h = nlohmann::json::array();
     long long rid = id;
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT revision, action, amount, progress, problems, status, note, by_user, at FROM "
-                        "prj_report_history WHERE report_id = :r ORDER BY id",
+        (sql.prepare << "SELECT h.revision, h.action, h.amount, h.progress, h.problems, h.status, h.note, h.by_user, "
+                        "h.at, u.name FROM prj_report_history h LEFT JOIN users u ON u.id = h.by_user WHERE "
+                        "h.report_id = :r ORDER BY h.id",
          soci::use(rid));
     for (const auto& x : rows)
       h.push_back({{"revision", platform::get_i64(x, 0)},
@@ -451,8 +607,24 @@ nlohmann::json ReportService::get(const Principal& who, std::int64_t id) {
                    {"status", platform::get_str(x, 5)},
                    {"note", platform::get_str(x, 6)},
                    {"by_user", platform::opt_i64(x, 7) ? nlohmann::json(*platform::opt_i64(x, 7)) : nullptr},
+                   {"by_name", platform::opt_str(x, 9) ? nlohmann::json(*platform::opt_str(x, 9)) : nullptr},
                    {"at", platform::get_i64(x, 8)}});
     j["history"] = h;
+    nlohmann::json milestones = nlohmann::json::array();
+    soci::rowset<soci::row> ms =
+        (sql.prepare
+             << "SELECT id, month, title, reached_on FROM prj_milestones WHERE report_id = :r ORDER BY month, id",
+         soci::use(rid));
+    for (const auto& x : ms)
+      milestones.push_back(
+          {{"id", platform::get_i64(x, 0)},
+           {"month", platform::get_i64(x, 1)},
+           {"title", platform::get_str(x, 2)},
+           {"reached_on", platform::opt_str(x, 3) ? nlohmann::json(*platform::opt_str(x, 3)) : nullptr}});
+    j["milestones"] = milestones;
+    nlohmann::json photos = nlohmann::json::array();
+    for (const auto& ph : load_photos(sql, id)) photos.push_back(photo_json(ph));
+    j["photos"] = photos;
     return j;
   });
 }

@@ -30,6 +30,15 @@ struct Report {
   int revision = 1, version = 1;
 };
 
+// A photo of a report's site progress; its bytes are in the platform's file store.
+struct ReportPhoto {
+  std::int64_t id = 0, report_id = 0;
+  std::string name, content_type, sha256, uploaded_by_name;
+  std::int64_t size = 0, uploaded_at = 0;
+  std::optional<std::int64_t> uploaded_by;
+};
+inline constexpr int kMaxReportPhotos = 12;
+
 struct AcceptedReport {
   std::int64_t project = 0;
   int year = 0, month = 0;
@@ -78,12 +87,28 @@ class ReportService {
   // in, on time, late or missing (after the lock day).
   nlohmann::json tracking(const platform::Principal& who, int year, int month);
 
+  // Photos: the lead unit adds (an image checked by its bytes, at most kMaxReportPhotos) and
+  // removes them until the report is accepted; whoever sees the report sees its photos.
+  // Throws Error: forbidden, not_found, invalid "file-type", too_large, conflict "state" (accepted)
+  // or "too-many-photos".
+  ReportPhoto add_photo(const platform::Principal& who, const platform::Actor& actor, std::int64_t report,
+                        const std::string& name, const std::string& declared_type, std::string_view bytes);
+  void remove_photo(const platform::Principal& who, const platform::Actor& actor, std::int64_t report,
+                    std::int64_t photo);
+  // A photo and its bytes (verified against the checksum).
+  std::pair<ReportPhoto, std::string> photo_file(const platform::Principal& who, std::int64_t report,
+                                                 std::int64_t photo);
+
   ReportSettings settings();
   ReportSettings set_settings(const platform::Principal& who, const platform::Actor& actor, const nlohmann::json& body);
   // Inside the caller's transaction, an accepted report that did not come through the cycle (the
   // dispatch-table import, the demo), with its history line; nothing when the month has one.
   // Returns the new report's id.
   static std::optional<std::int64_t> put_accepted(platform::Tx& tx, const AcceptedReport& r, const ReportSettings& s);
+  // Recomputes every project's year figures (prj_year_figures: accepted amount and first
+  // submission of each month) from the reports, for stores filled around the service (the
+  // benchmarks). The service keeps them itself on every change of a report.
+  static void rebuild_year_figures(platform::Tx& tx);
 
  private:
   nlohmann::json review(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,
@@ -93,10 +118,15 @@ class ReportService {
 };
 
 nlohmann::json report_json(const Report& r);
+nlohmann::json photo_json(const ReportPhoto& p);
 
 // Instants (epoch ms) that close the reporting of a month: the end of the due day and of the
 // lock day of the next month, Asia/Shanghai.
 std::int64_t due_instant(int year, int month, const ReportSettings& s);
 std::int64_t lock_instant(int year, int month, const ReportSettings& s);
+
+// "a1, a2, …, a12" (prefix 'a': accepted amounts) or "s1, …, s12" (first submissions): the month
+// columns of prj_year_figures.
+std::string year_figures_columns(char prefix);
 
 }  // namespace ecity::projects

@@ -14,6 +14,7 @@
 #include "platform/files/xlsx_reader.h"
 #include "platform/runtime.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -59,6 +60,22 @@ json project_body(const std::string& name, const std::string& code) {
           {"end_year", year + 1},
           {"actual_start", std::to_string(year - 1) + "-05-01"},
           {"approvals", {{"approval", std::to_string(year - 1) + "-01-10"}, {"permit", "pending"}}}};
+}
+
+// Bytes that start like a PNG (the checks read signatures, not whole files).
+std::string png_photo() {
+  std::string b("\x89PNG\r\n\x1A\n", 8);
+  while (b.size() < 4096) b += static_cast<char>(b.size() * 13 % 251);
+  return b;
+}
+
+HttpResult photo_upload(const std::string& token, const std::string& report, const std::string& name,
+                        const std::string& type, const std::string& bytes) {
+  std::string encoded;
+  for (unsigned char c : name) encoded += fmt::format("%{:02X}", c);
+  auto headers = bearer(token);
+  headers["content-type"] = type;
+  return http("POST", "/api/projects/reports/" + report + "/photos?name=" + encoded, bytes, headers);
 }
 
 std::int64_t create(const json& body) {
@@ -200,6 +217,22 @@ TEST(Projects, TheMonthlyReportCycle) {
            bearer(office()));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["status"], "returned");
+  // The unit adds the site photo the office asked for: an image checked by its bytes, by the lead
+  // unit only; a non-image or another unit's upload is refused and leaves nothing.
+  const std::string photo = png_photo();
+  r = photo_upload(gongxin(), rid, "现场照片.png", "image/png", photo);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto photo_id = std::to_string(r.json()["id"].get<std::int64_t>());
+  EXPECT_EQ(photo_upload(zhujian(), rid, "a.png", "image/png", photo).status, 404);  // not in its scope
+  EXPECT_EQ(photo_upload(office(), rid, "a.png", "image/png", photo).status, 403);   // not the lead unit
+  r = photo_upload(gongxin(), rid, "说明.pdf", "application/pdf", "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n%%EOF\n");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(photo_upload(gongxin(), rid, "现场照片.jpg", "image/jpeg", photo).status, 400);  // the bytes are PNG
+  auto got = http("GET", "/api/projects/reports/" + rid + "/photos/" + photo_id, "", bearer(office()));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, photo);
+  EXPECT_EQ(got.header("content-type"), "image/png");
+  EXPECT_EQ(http("GET", "/api/projects/reports/" + rid + "/photos/" + photo_id, "", bearer(zhujian())).status, 404);
   // Resubmitted with a corrected amount; accepted; then the unit can no longer change it.
   r = http("PUT", "/api/projects/reports/" + rid, json{{"amount_wan", "320.5"}, {"version", 2}}.dump(),
            bearer(gongxin()));
@@ -212,6 +245,8 @@ TEST(Projects, TheMonthlyReportCycle) {
       http("PUT", "/api/projects/reports/" + rid, json{{"amount_wan", "1"}, {"version", 4}}.dump(), bearer(gongxin()))
           .status,
       409);
+  EXPECT_EQ(photo_upload(gongxin(), rid, "补拍.png", "image/png", photo).status, 409);  // accepted: photos are final
+  EXPECT_EQ(http("DELETE", "/api/projects/reports/" + rid + "/photos/" + photo_id, "", bearer(gongxin())).status, 409);
   // The milestone is reached; the project's year counts the accepted amount.
   auto plan = http("GET", base + "/plans/" + std::to_string(year), "", bearer(office())).json();
   EXPECT_FALSE(plan["milestones"][0]["reached_on"].is_null()) << plan.dump();
@@ -233,6 +268,22 @@ TEST(Projects, TheMonthlyReportCycle) {
   EXPECT_EQ(actions, (std::vector<std::string>{"submit", "return", "resubmit", "accept", "correct"}));
   EXPECT_EQ(full["history"][2]["amount_yuan"], 3'205'000);
   EXPECT_EQ(full["amount_yuan"], 3'100'000);
+  EXPECT_EQ(full["history"][0]["by_name"], "prj_gongxin（测试）");  // named for a unit without user:read
+  ASSERT_EQ(full["milestones"].size(), 1u) << full.dump();
+  EXPECT_EQ(full["milestones"][0]["title"], "设备进场");
+  ASSERT_EQ(full["photos"].size(), 1u);
+  EXPECT_EQ(full["photos"][0]["name"], "现场照片.png");
+  // The year figures kept on every change hold the corrected amount and the first submission.
+  const auto figures = runtime().db.read([&](soci::session& sql) {
+    long long pid = id, a = -1, first = 0;
+    int y = year;
+    soci::indicator ind = soci::i_null;
+    sql << fmt::format("SELECT a{0}, s{0} FROM prj_year_figures WHERE project_id = :p AND year = :y", month),
+        soci::use(pid), soci::use(y), soci::into(a), soci::into(first, ind);
+    return std::pair(a, ind == soci::i_ok ? first : 0);
+  });
+  EXPECT_EQ(figures.first, 3'100'000);
+  EXPECT_EQ(figures.second, full["submitted_at"].get<long long>());
   // The tracking of the month shows it in.
   auto t =
       http("GET", "/api/projects/reports/tracking?year=" + std::to_string(year) + "&month=" + std::to_string(month), "",
@@ -363,8 +414,36 @@ TEST(Projects, TheDemoYearGivesThePublishedFigures) {
     if (!m["amount_yuan"].is_null()) by_month += m["amount_yuan"].get<long long>();
   EXPECT_EQ(by_month, 14'837'000'000);
   EXPECT_EQ(o["monthly"][11]["plan_line_yuan"], 10'613'000'000);
-  // Red months happened during the year (lagging projects), and the red list names them.
-  for (const auto& p : o["red_list"]) EXPECT_EQ(p["reasons"].is_array(), true);
+  // The red list names every red project of the month, furthest behind first, with its reasons
+  // (expanded from their stored form: dimension names included).
+  EXPECT_EQ(o["red_total"], colours["red"]);
+  EXPECT_EQ(o["red_list"].size(), colours["red"].get<std::size_t>());
+  double last = -1;
+  for (const auto& p : o["red_list"]) {
+    ASSERT_FALSE(p["reasons"].empty()) << p.dump();
+    EXPECT_TRUE(p["reasons"][0].contains("dimension_name")) << p.dump();
+    EXPECT_GE(p["completion"].get<double>(), last);
+    last = p["completion"].get<double>();
+  }
+  // In the months with red projects, red_limit=1 keeps the one furthest behind.
+  int checked = 0;
+  for (int month = 1; month <= 10; ++month) {
+    auto m = http("GET", "/api/projects/overview?year=2022&red_limit=1&month=" + std::to_string(month), "",
+                  bearer(login("leader")))
+                 .json();
+    if (m["red_total"].get<int>() < 2) continue;
+    auto all =
+        http("GET", "/api/projects/overview?year=2022&month=" + std::to_string(month), "", bearer(login("leader")))
+            .json();
+    ++checked;
+    ASSERT_EQ(m["red_list"].size(), 1u);
+    EXPECT_EQ(m["red_list"][0]["project_id"], all["red_list"][0]["project_id"]);
+    for (const auto& p : all["red_list"])
+      EXPECT_GE(p["completion"].get<double>(), m["red_list"][0]["completion"].get<double>());
+  }
+  EXPECT_GT(checked, 0) << "the demo year has months with two or more red projects";
+  EXPECT_EQ(http("GET", "/api/projects/overview?year=2022&month=10&red_limit=0", "", bearer(login("leader"))).status,
+            400);
 }
 
 TEST(Projects, IssuesClimbThreeLevelsAndMeetingsDecideThem) {
@@ -412,7 +491,28 @@ TEST(Projects, IssuesClimbThreeLevelsAndMeetingsDecideThem) {
   EXPECT_EQ(r.status, 400) << r.body;
   for (const auto& m : items_of(http("GET", "/api/projects/meetings", "", bearer(office()))))
     EXPECT_NE(m["title"], "不应保存的会议");
+  auto future = meeting;
+  future["held_on"] = "2999-01-01";
+  EXPECT_EQ(http("POST", "/api/projects/meetings", future.dump(), bearer(office())).status, 400);
   ASSERT_EQ(http("POST", "/api/projects/meetings", meeting.dump(), bearer(office())).status, 201);
+  // The meetings list carries each meeting's decisions with the issue they answer.
+  bool listed = false;
+  for (const auto& m : items_of(http("GET", "/api/projects/meetings", "", bearer(office()))))
+    for (const auto& d : m["decisions"])
+      if (d["issue_id"] == std::stoll(iid)) {
+        listed = true;
+        EXPECT_EQ(d["decision"], "住建局 5 日内打通临时便道");
+        EXPECT_FALSE(d["issue_title"].is_null()) << d.dump();
+      }
+  EXPECT_TRUE(listed);
+  // Filters by kind and responsible unit; an unknown kind is named.
+  const std::string by_project = "/api/projects/issues?project=" + std::to_string(id);
+  EXPECT_EQ(items_of(http("GET", by_project + "&kind=utilities", "", bearer(office()))).size(), 1u);
+  EXPECT_EQ(items_of(http("GET", by_project + "&kind=land", "", bearer(office()))).size(), 0u);
+  EXPECT_EQ(
+      items_of(http("GET", by_project + "&unit=" + std::to_string(department("200013")), "", bearer(office()))).size(),
+      1u);
+  EXPECT_EQ(http("GET", by_project + "&kind=weather", "", bearer(office())).status, 400);
   // The responsible unit (住建局) resolves it, with a resolution; 工信局 may not.
   EXPECT_EQ(
       http("POST", "/api/projects/issues/" + iid + "/resolve", json{{"resolution", "已贯通"}}.dump(), bearer(gongxin()))
@@ -428,6 +528,7 @@ TEST(Projects, IssuesClimbThreeLevelsAndMeetingsDecideThem) {
   std::vector<std::string> actions;
   for (const auto& l : full["log"]) actions.push_back(l["action"].get<std::string>());
   EXPECT_EQ(actions, (std::vector<std::string>{"raise", "escalate", "escalate", "decide", "resolve"}));
+  EXPECT_FALSE(full["log"][0]["by_name"].is_null());  // named for a unit without user:read
   ASSERT_EQ(full["decisions"].size(), 1u);
   EXPECT_EQ(full["decisions"][0]["meeting_title"], "重点项目联席会议");
 }

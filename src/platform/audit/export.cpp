@@ -103,7 +103,7 @@ Response export_response(const Request& req, const Table& t, const std::string& 
   } else {
     throw Error::invalid("validation", "format 应为 csv 或 xlsx", "format must be csv or xlsx");
   }
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  r.headers.emplace_back("Content-Disposition", content_disposition(filename));
   return r;
 }
 

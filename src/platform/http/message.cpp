@@ -58,6 +58,34 @@ Response Response::json(int status, const nlohmann::json& body) {
   return r;
 }
 
+Response Response::file(std::string content_type, std::string bytes, const std::string& name,
+                        const std::string& sha256) {
+  Response r;
+  r.content_type = std::move(content_type);
+  r.body = std::move(bytes);
+  r.headers = {{"Content-Disposition", content_disposition(name)},
+               {"X-Content-Type-Options", "nosniff"},
+               {"ETag", "\"" + sha256 + "\""}};
+  return r;
+}
+
+std::string content_disposition(const std::string& name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string ascii, encoded;
+  for (unsigned char c : name) {
+    ascii += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '-' ||
+        c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
   std::string out;
   out.reserve(in.size());

@@ -16,11 +16,11 @@
 namespace ecity::platform {
 
 struct Request {
-  std::string method;  // upper case: "GET", "POST", …
-  std::string target;  // as received: path and query
-  std::string path;    // percent-decoded path, without the query
-  std::map<std::string, std::string> query;   // decoded; the last of repeated keys wins
-  std::map<std::string, std::string> params;  // path parameters bound by the router
+  std::string method;                                        // upper case: "GET", "POST", …
+  std::string target;                                        // as received: path and query
+  std::string path;                                          // percent-decoded path, without the query
+  std::map<std::string, std::string> query;                  // decoded; the last of repeated keys wins
+  std::map<std::string, std::string> params;                 // path parameters bound by the router
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string client_ip;
@@ -51,6 +51,9 @@ struct Response {
     return Response{status, "application/json; charset=utf-8", std::move(body), {}};
   }
   static Response no_content() { return Response{204, "", "", {}}; }
+  // A stored file for download: its type, Content-Disposition naming it (RFC 6266, with the
+  // UTF-8 name per RFC 5987), nosniff, and its SHA-256 as the ETag.
+  static Response file(std::string content_type, std::string bytes, const std::string& name, const std::string& sha256);
 };
 
 // How a handler that finishes later answers (Route::async, HttpServer::AsyncHandle): call it
@@ -58,6 +61,10 @@ struct Response {
 // function on the connection's I/O thread, so the thread that finished the work (a database
 // commit thread) only hands the result over. `make` must not throw.
 using Reply = std::function<void(std::function<Response()> make)>;
+
+// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the UTF-8 name,
+// percent-encoded (RFC 6266, RFC 5987).
+std::string content_disposition(const std::string& name);
 
 // Percent-decoding of a path or query component (`+` is a space only in queries).
 // Returns nullopt on a malformed escape or a decoded NUL.

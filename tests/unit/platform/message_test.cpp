@@ -116,5 +116,15 @@ TEST(Fields, CountsCharactersNotBytesAndRefusesControls) {
   EXPECT_THROW(h.done(), Error);
 }
 
+TEST(ContentDisposition, GivesAnAsciiFallbackAndTheUtf8Name) {
+  EXPECT_EQ(content_disposition("report.csv"), "attachment; filename=\"report.csv\"; filename*=UTF-8''report.csv");
+  // 调度表 as percent-encoded UTF-8; the fallback replaces each non-ASCII byte.
+  EXPECT_EQ(content_disposition("调度表-2022.csv"),
+            "attachment; filename=\"_________-2022.csv\"; filename*=UTF-8''%E8%B0%83%E5%BA%A6%E8%A1%A8-2022.csv");
+  // Quotes, backslashes and spaces never break out of the header's syntax.
+  EXPECT_EQ(content_disposition("a\"b\\c d.txt"),
+            "attachment; filename=\"a_b_c d.txt\"; filename*=UTF-8''a%22b%5Cc%20d.txt");
+}
+
 }  // namespace
 }  // namespace ecity::platform
