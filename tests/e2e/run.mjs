@@ -1772,6 +1772,8 @@ async function prj_overview_matches_api({ ctx, base, api, adminToken }) {
   const rows = page.locator(`${sel('prj-ov-red-list')} .el-table__body-wrapper tbody tr`)
   if (red.length) await rows.nth(red.length - 1).waitFor()
   assert((await rows.count()) === red.length, `the red list has ${await rows.count()} rows, the API ${red.length}`)
+  // Every red project is listed (red_total counts them all), so no "共 N 个" note.
+  assert(r.json.red_total === red.length && (await page.locator(sel('prj-ov-red-total')).count()) === 0, `red_total ${r.json.red_total}, ${red.length} listed`)
   for (const x of red) {
     const row = rows.filter({ has: page.locator(sel(`prj-ov-red-${x.project_id}`)) })
     const text = await row.innerText()
@@ -1797,6 +1799,17 @@ async function prj_overview_matches_api({ ctx, base, api, adminToken }) {
   await page.waitForFunction(() => location.hash.includes('month=9') && location.hash.includes('year=2022'))
   await expectText(page, 'prj-ov-done', yuanText((await sept.json()).total.done_yuan, 'yi'))
   return page
+}
+
+// Opens a report's detail on the project's page unless it is open already (a report just
+// submitted opens by itself); answers the detail.
+async function openReportDetail(page, rid) {
+  const btn = page.locator(sel(`prj-report-history-btn-${rid}`))
+  const row = page.locator(`${sel('prj-reports')} tr.el-table__row`).filter({ has: btn })
+  if (!(await row.locator('.el-table__expand-icon--expanded').count())) await btn.click()
+  const detail = page.locator(sel(`prj-report-detail-${rid}`))
+  await detail.waitFor()
+  return detail
 }
 
 // One report through its cycle in the console: a fresh project led by 区工业和信息化局 (made through
@@ -1833,9 +1846,8 @@ async function prj_report_cycle({ ctx, base, api, adminToken }) {
   const milestone = plan.json.milestones[0]
 
   const historyOf = async (page, rid) => {
-    const btn = page.locator(sel(`prj-report-history-btn-${rid}`))
     const table = page.locator(sel(`prj-report-history-${rid}`))
-    if (!(await table.isVisible().catch(() => false))) await btn.click()
+    await openReportDetail(page, rid)
     await table.locator('.el-table__body-wrapper tbody tr').first().waitFor()
     return table
   }
@@ -1960,6 +1972,203 @@ async function prj_report_cycle({ ctx, base, api, adminToken }) {
 }
 prj_report_cycle.timeoutMs = 120_000
 
+// The bytes of a report's photo as GET /api/projects/reports/{id}/photos/{photo_id} sends them.
+async function photoBytes(base, token, rid, photoId) {
+  const r = await fetch(`${base}/api/projects/reports/${rid}/photos/${photoId}`, { headers: { Authorization: `Bearer ${token}` } })
+  return { status: r.status, bytes: Buffer.from(await r.arrayBuffer()) }
+}
+
+// Site photos of a monthly report. The lead unit's liaison (gongxin) submits this month's report on
+// a fresh project (a milestone ticked): the report's detail opens by itself with the milestone it
+// named, the history naming who submitted it, and the upload control. A real PNG chosen from disk
+// goes up as its raw bytes (image/png), shows as a thumbnail that enlarges on a click, and the API
+// sends back the very same bytes; a PDF renamed .png is refused with the server's Chinese detail
+// shown, and the report keeps one photo; a second photo is uploaded and removed again. The office
+// (xiangmu) sees the photo but no upload control, and accepts the report: the unit then sees the
+// photo without upload or delete, and the server refuses another photo (409 state). A department
+// outside the project (区住建局, zhujian) cannot fetch the photo.
+async function prj_report_photos({ ctx, base, api, adminToken }) {
+  const { year, month } = shanghaiYearMonth()
+  const lead = await departmentId(api, adminToken(), '200005')
+  const tag = unique()
+  const created = await api.call('POST', '/api/projects', {
+    token: adminToken(),
+    body: {
+      name: `E2E 月报照片项目 ${tag}`,
+      code: `E2E-P-${tag}`,
+      level: 'county',
+      industry: 'equipment',
+      nature: 'new',
+      status: 'construction',
+      lead_unit_id: lead,
+      total_investment_wan: '3000',
+      start_year: year - 1,
+      end_year: year + 1,
+    },
+  })
+  assert(created.status === 201, `POST /api/projects: HTTP ${created.status} ${created.text.slice(0, 300)}`)
+  const project = created.json
+  const plan = await api.call('PUT', `/api/projects/${project.id}/plans/${year}`, {
+    token: adminToken(),
+    body: { planned_investment_wan: '800', milestones: [{ month, title: '厂房基础施工完成' }] },
+  })
+  assert(plan.status === 200 && plan.json.milestones.length === 1, `PUT plans: HTTP ${plan.status} ${plan.text.slice(0, 300)}`)
+  const milestone = plan.json.milestones[0]
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecity-e2e-photo-'))
+  try {
+    const photoName = `基础施工现场-${tag}.png`
+    const photoPath = path.join(dir, photoName)
+    fs.writeFileSync(photoPath, kPhotoPng)
+    const fakePath = path.join(dir, 'fake.png')
+    fs.writeFileSync(fakePath, Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'))
+    const unitToken = await api.login('gongxin', kAdminPassword)
+    const reportApi = async (rid) => {
+      const r = await api.call('GET', `/api/projects/reports/${rid}`, { token: unitToken })
+      assert(r.status === 200, `GET /api/projects/reports/${rid}: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+      return r.json
+    }
+
+    // 1. The unit submits this month's report; its detail opens with the upload control.
+    const unit = await openLogin(ctx, base)
+    await loginAs(unit, 'gongxin')
+    await unit.goto(`${base}/#/projects/${project.id}`)
+    await expectText(unit, 'prj-p-name', project.name)
+    await unit.locator(sel('prj-report-submit')).click()
+    const dialog = unit.locator(sel('prj-report-dialog'))
+    await dialog.waitFor()
+    await dialog.locator(field('prj-report-amount')).fill('150')
+    await dialog.locator(field('prj-report-progress')).fill('厂房基础施工完成，钢结构进场。')
+    await dialog.locator(sel(`prj-report-milestone-${milestone.id}`)).click()
+    const [submitted] = await Promise.all([
+      unit.waitForResponse(isPath('POST', `/api/projects/${project.id}/reports`)),
+      dialog.locator(sel('prj-report-save')).click(),
+    ])
+    assert(submitted.status() === 201, `the report answered HTTP ${submitted.status()}: ${(await submitted.text()).slice(0, 300)}`)
+    const rid = (await submitted.json()).id
+    await dialog.waitFor({ state: 'hidden' })
+    const detail = unit.locator(sel(`prj-report-detail-${rid}`))
+    await detail.waitFor()
+    await detail.locator(sel(`prj-report-milestone-named-${milestone.id}`)).getByText('厂房基础施工完成').waitFor()
+    await detail.locator(`${sel(`prj-report-history-${rid}`)} ${sel('prj-history-by')}`).getByText('区工信局项目联络员（演示）', { exact: true }).waitFor()
+    const upload = detail.locator(sel('prj-photo-upload'))
+    await upload.waitFor()
+    const input = upload.locator('input[type=file]')
+    const isPhotoPost = isPath('POST', `/api/projects/reports/${rid}/photos`)
+
+    // 2. A real PNG from disk.
+    const [up] = await Promise.all([unit.waitForResponse(isPhotoPost), input.setInputFiles(photoPath)])
+    // (The answer's body is not read: Chromium may have dropped it once the page moved on.)
+    assert(up.status() === 201, `the upload answered HTTP ${up.status()}`)
+    assert(new URL(up.url()).searchParams.get('name') === photoName, `the page sent the name as ${up.url()}`)
+    assert(up.request().headers()['content-type'] === 'image/png', `the page sent Content-Type ${up.request().headers()['content-type']}`)
+    let full = await reportApi(rid)
+    const photo = full.photos.find((x) => x.name === photoName)
+    assert(
+      photo &&
+      photo.report_id === rid && photo.name === photoName && photo.content_type === 'image/png' && photo.size === kPhotoPng.length && photo.uploaded_by_name === '区工信局项目联络员（演示）',
+      `the server kept ${JSON.stringify(photo)}`,
+    )
+    const item = detail.locator(sel(`prj-photo-${photo.id}`))
+    const thumb = item.locator('img')
+    await thumb.waitFor()
+    assert((await thumb.getAttribute('src')).startsWith('blob:'), `the thumbnail's src is ${await thumb.getAttribute('src')}`)
+    assert((await item.innerText()).includes(photoName), `the photo reads "${await item.innerText()}"`)
+    await expectText(unit, 'prj-photo-count', '1/12 张')
+    assert(full.photos.length === 1 && full.photos[0].id === photo.id && full.photos[0].sha256 === photo.sha256, `the API's photos: ${JSON.stringify(full.photos)}`)
+    assert(full.milestones.length === 1 && full.milestones[0].id === milestone.id, `the API's milestones: ${JSON.stringify(full.milestones)}`)
+    const got = await photoBytes(base, unitToken, rid, photo.id)
+    assert(got.status === 200 && got.bytes.equals(kPhotoPng), `the photo came back HTTP ${got.status} with ${got.bytes.length} bytes that differ from the ${kPhotoPng.length} uploaded`)
+    // A click enlarges it.
+    await thumb.click()
+    const viewer = unit.locator('.el-image-viewer__wrapper')
+    await viewer.waitFor()
+    await unit.keyboard.press('Escape')
+    await viewer.waitFor({ state: 'detached' })
+
+    // 3. A PDF renamed .png: refused, the server's reason shown, still one photo.
+    const [bad] = await Promise.all([unit.waitForResponse(isPhotoPost), input.setInputFiles(fakePath)])
+    assert(bad.status() === 400, `fake.png holding a PDF answered HTTP ${bad.status()}`)
+    // The server's reason, asked again the same way.
+    const again = await fetch(`${base}/api/projects/reports/${rid}/photos?name=fake.png`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${unitToken}`, 'Content-Type': 'image/png', 'Accept-Language': 'zh-CN' },
+      body: fs.readFileSync(fakePath),
+    })
+    assert(again.status === 400, `fake.png answered HTTP ${again.status} to the test`)
+    const reason = (await again.json()).detail
+    assert(kHasChinese.test(reason), `the refusal is not Chinese: ${reason}`)
+    const error = detail.locator(sel('prj-photo-error')).filter({ hasText: reason })
+    await error.waitFor()
+    assert((await error.innerText()).includes('fake.png'), `the message does not name the file: ${await error.innerText()}`)
+    full = await reportApi(rid)
+    assert(full.photos.length === 1, `after the refusal the API has ${full.photos.length} photos`)
+    assert((await detail.locator('[data-test^="prj-photo-"] img').count()) === 1, 'the page shows another thumbnail')
+
+    // 4. A second photo, removed again.
+    const second = `第二张-${tag}.png`
+    const [up2] = await Promise.all([unit.waitForResponse(isPhotoPost), input.setInputFiles({ name: second, mimeType: 'image/png', buffer: kPhotoPng })])
+    assert(up2.status() === 201, `the second upload answered HTTP ${up2.status()}`)
+    const photo2 = (await reportApi(rid)).photos.find((x) => x.name === second)
+    assert(photo2, 'the API does not list the second photo')
+    await detail.locator(`${sel(`prj-photo-${photo2.id}`)} img`).waitFor()
+    await expectText(unit, 'prj-photo-count', '2/12 张')
+    await detail.locator(sel(`prj-photo-delete-${photo2.id}`)).click()
+    const [removed] = await Promise.all([
+      unit.waitForResponse(isPath('DELETE', `/api/projects/reports/${rid}/photos/${photo2.id}`)),
+      confirmBox(unit),
+    ])
+    assert(removed.status() === 204, `the removal answered HTTP ${removed.status()}`)
+    await detail.locator(sel(`prj-photo-${photo2.id}`)).waitFor({ state: 'detached' })
+    await expectText(unit, 'prj-photo-count', '1/12 张')
+    full = await reportApi(rid)
+    assert(full.photos.length === 1 && full.photos[0].id === photo.id, `after the removal the API's photos: ${JSON.stringify(full.photos)}`)
+
+    // 5. The office sees the photo, may not add one, and accepts the report.
+    const office = await openLogin(ctx, base)
+    await loginAs(office, 'xiangmu')
+    await office.goto(`${base}/#/projects/${project.id}?year=${year}&month=${month}`)
+    await expectText(office, `prj-report-status-${rid}`, '待审核')
+    const seen = await openReportDetail(office, rid)
+    await seen.locator(`${sel(`prj-photo-${photo.id}`)} img`).waitFor()
+    assert((await seen.locator(sel('prj-photo-upload')).count()) === 0, 'the office sees the upload control')
+    assert((await seen.locator('[data-test^="prj-photo-delete-"]').count()) === 0, 'the office sees delete buttons')
+    await office.locator(sel(`prj-report-accept-${rid}`)).click()
+    const review = office.locator(sel('prj-review-dialog'))
+    await review.waitFor()
+    const [accepted] = await Promise.all([office.waitForResponse(isPrjReport('POST', rid, 'accept')), review.locator(sel('prj-review-submit')).click()])
+    assert(accepted.status() === 200, `accept answered HTTP ${accepted.status()}: ${(await accepted.text()).slice(0, 300)}`)
+    await review.waitFor({ state: 'hidden' })
+    await expectText(office, `prj-report-status-${rid}`, '已通过')
+
+    // 6. The unit: the photo stays, the controls are gone, and the server refuses more.
+    await unit.bringToFront()
+    await unit.reload()
+    await expectText(unit, `prj-report-status-${rid}`, '已通过')
+    const after = await openReportDetail(unit, rid)
+    await after.locator(`${sel(`prj-photo-${photo.id}`)} img`).waitFor()
+    await after.locator(`${sel(`prj-report-history-${rid}`)} [data-action="accept"]`).waitFor()
+    assert((await after.locator(sel('prj-photo-upload')).count()) === 0, 'the unit still sees the upload control on an accepted report')
+    assert((await after.locator('[data-test^="prj-photo-delete-"]').count()) === 0, 'the unit still sees delete buttons on an accepted report')
+    const late = await fetch(`${base}/api/projects/reports/${rid}/photos?name=late.png`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${unitToken}`, 'Content-Type': 'image/png' },
+      body: kPhotoPng,
+    })
+    assert(late.status === 409, `a photo on the accepted report answered HTTP ${late.status}`)
+    assert((await reportApi(rid)).photos.length === 1, 'the accepted report has another photo')
+
+    // 7. A department outside the project cannot fetch it.
+    const outsider = await api.login('zhujian', kAdminPassword)
+    const denied = await photoBytes(base, outsider, rid, photo.id)
+    assert(denied.status === 404 || denied.status === 403, `zhujian's GET of the photo answered HTTP ${denied.status}`)
+    assert(!denied.bytes.equals(kPhotoPng), 'zhujian got the photo')
+    return unit
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+prj_report_photos.timeoutMs = 120_000
+
 // The office applies the template shortfall-50-two-yellows to 2022 on the rules page: the months
 // evaluated that year are evaluated again, the summary shows colours changed, and the project list
 // shows the lagging 高端轴承生产线项目 in the colour the API now gives it. The original set
@@ -2053,6 +2262,491 @@ async function prj_unit_cannot_review({ ctx, base, api, adminToken }) {
   return leader
 }
 
+// The office (xiangmu) raises an issue on a project led by 区工业和信息化局 from the project's page
+// (用地, 5 working days; the lead unit is the responsible unit), escalates it from the issue list
+// and resolves it on its page; the page and the API show the same level, status, resolution and
+// log. Between the two, the unit (gongxin: projects:report, no projects:manage) sees the open issue
+// with a button to resolve it but none to escalate it, and the server refuses its escalation (403).
+async function prj_issue_cycle({ ctx, base, api, adminToken }) {
+  const lead = await departmentId(api, adminToken(), '200005')
+  const list = await api.call('GET', '/api/projects', { token: adminToken() })
+  const project = list.json.items.find((x) => x.lead_unit_id === lead)
+  assert(project, 'no demo project led by 区工业和信息化局')
+  const title = `E2E 二期用地指标未落实 ${unique()}`
+  const escalation = '涉及多个部门，提请联席会议调度'
+  const resolution = '调剂用地指标 30 亩，已完成组卷报批'
+
+  // 1. Raised on the project's page.
+  const office = await openLogin(ctx, base)
+  await loginAs(office, 'xiangmu')
+  await office.goto(`${base}/#/projects/${project.id}`)
+  await expectText(office, 'prj-p-name', project.name)
+  await office.locator(sel('prj-issue-raise')).click()
+  const dialog = office.locator(sel('prj-issue-raise-dialog'))
+  await dialog.waitFor()
+  await dialog.locator(field('prj-issue-form-title')).fill(title)
+  await dialog.locator(sel('prj-issue-form-kind')).click()
+  await office.locator('.el-select-dropdown__item').filter({ visible: true }).getByText('用地', { exact: true }).click()
+  const days = dialog.locator(field('prj-issue-form-days'))
+  await days.fill('5')
+  await days.press('Tab')
+  await dialog.locator(field('prj-issue-form-description')).fill('二期厂房用地指标尚未落实，影响开工。')
+  const [raised] = await Promise.all([
+    office.waitForResponse(isPath('POST', `/api/projects/${project.id}/issues`)),
+    dialog.locator(sel('prj-issue-raise-save')).click(),
+  ])
+  assert(raised.status() === 201, `raising answered HTTP ${raised.status()}: ${(await raised.text()).slice(0, 300)}`)
+  const sent = raised.request().postDataJSON()
+  assert(sent.title === title && sent.kind === 'land' && sent.working_days === 5 && sent.unit_id === lead, `the page sent ${JSON.stringify(sent)}`)
+  const issue = await raised.json()
+  assert(issue.level === 1 && issue.status === 'open' && issue.unit_id === lead && issue.deadline > issue.raised_on, `the server made ${JSON.stringify(issue)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await expectText(office, `prj-issue-deadline-${issue.id}`, issue.deadline)
+  await expectText(office, `prj-issue-status-${issue.id}`, '未办结')
+  await expectText(office, `prj-issue-level-${issue.id}`, '业主及责任单位协调')
+
+  // 2. Escalated from the issue list; an escalation without a note stays in the dialog.
+  const [listed] = await Promise.all([office.waitForResponse(isApi('/api/projects/issues')), office.locator(sel('menu-prj-issues')).click()])
+  assert((await listed.json()).items.some((x) => x.id === issue.id), `issue ${issue.id} is not in the list`)
+  await office.locator(sel(`prj-issue-escalate-${issue.id}`)).click()
+  const act = office.locator(sel('prj-issue-action-dialog'))
+  await act.waitFor()
+  await act.locator(sel('prj-issue-action-submit')).click()
+  await act.locator('.el-form-item__error').getByText('请填写说明').waitFor()
+  await act.locator(field('prj-issue-action-note')).fill(escalation)
+  const [escalated] = await Promise.all([
+    office.waitForResponse(isPath('POST', `/api/projects/issues/${issue.id}/escalate`)),
+    act.locator(sel('prj-issue-action-submit')).click(),
+  ])
+  assert(escalated.status() === 200, `escalate answered HTTP ${escalated.status()}: ${(await escalated.text()).slice(0, 300)}`)
+  assert(escalated.request().postDataJSON().note === escalation, `the escalation sent ${escalated.request().postData()}`)
+  assert((await escalated.json()).level === 2, 'the escalation did not move the issue to level 2')
+  await act.waitFor({ state: 'hidden' })
+  await expectText(office, `prj-issue-level-${issue.id}`, '部门联席会议调度')
+  await expectText(office, `prj-issue-status-${issue.id}`, '未办结')
+
+  // Narrowed to 用地 issues of the unit: the server filters, and its counts are those of the filtered.
+  await office.locator(sel('prj-issues-filter-kind')).click()
+  const [byKind] = await Promise.all([
+    office.waitForResponse((x) => isApi('/api/projects/issues')(x) && new URL(x.url()).searchParams.get('kind') === 'land'),
+    office.locator('.el-select-dropdown__item').filter({ visible: true }).getByText('用地', { exact: true }).click(),
+  ])
+  assert(byKind.status() === 200, `the kind filter answered HTTP ${byKind.status()}`)
+  const kindList = await byKind.json()
+  assert(kindList.items.length > 0 && kindList.items.every((x) => x.kind === 'land') && kindList.items.some((x) => x.id === issue.id), `the 用地 list: ${JSON.stringify(kindList.items.map((x) => [x.id, x.kind]))}`)
+  const unitUrl = `${base}/#/projects/issues?kind=land&unit=${lead}`
+  const [byUnit] = await Promise.all([
+    office.waitForResponse((x) => isApi('/api/projects/issues')(x) && new URL(x.url()).searchParams.get('unit') === String(lead)),
+    office.goto(unitUrl),
+  ])
+  const q = new URL(byUnit.url()).searchParams
+  assert(q.get('kind') === 'land', `the unit filter lost the kind: ${byUnit.url()}`)
+  const unitList = await byUnit.json()
+  assert(unitList.items.every((x) => x.kind === 'land' && x.unit_id === lead), `the unit's 用地 list: ${JSON.stringify(unitList.items.map((x) => [x.id, x.kind, x.unit_id]))}`)
+  await expectText(office, 'prj-issues-total', `共 ${unitList.items.length} 条`)
+  await expectText(office, 'prj-issues-open', String(unitList.summary.open))
+  await expectText(office, 'prj-issues-resolved', String(unitList.summary.resolved))
+  assert(unitList.summary.open + unitList.summary.resolved === unitList.items.length, `the counts ${JSON.stringify(unitList.summary)} are not those of the ${unitList.items.length} listed`)
+
+  // 3. The unit: may resolve, may not escalate — in the list, on the issue's page and at the API.
+  const unit = await openLogin(ctx, base)
+  await loginAs(unit, 'gongxin')
+  await unit.locator(sel('menu-prj-issues')).click()
+  await unit.locator(sel(`prj-issue-resolve-${issue.id}`)).waitFor()
+  await expectText(unit, `prj-issue-level-${issue.id}`, '部门联席会议调度')
+  assert((await unit.locator('[data-test^="prj-issue-escalate-"]').count()) === 0, 'the unit sees escalate buttons in the list')
+  assert((await unit.locator('[data-test^="prj-issue-reopen-"]').count()) === 0, 'the unit sees reopen buttons in the list')
+  await unit.locator(sel(`prj-issue-link-${issue.id}`)).click()
+  await expectText(unit, 'prj-issue-title', title)
+  await unit.locator(sel('prj-issue-resolve')).waitFor()
+  assert((await unit.locator(sel('prj-issue-escalate')).count()) === 0, 'the unit sees 升级 on the issue page')
+  const token = await api.login('gongxin', kAdminPassword)
+  const refused = await api.call('POST', `/api/projects/issues/${issue.id}/escalate`, { token, body: { note: '越权升级' } })
+  assert(refused.status === 403, `the unit's escalation answered HTTP ${refused.status} ${refused.text.slice(0, 300)}`)
+
+  // 4. The office resolves it on its page.
+  await office.bringToFront()
+  await office.locator(sel(`prj-issue-link-${issue.id}`)).click()
+  await expectText(office, 'prj-issue-title', title)
+  await office.locator(sel('prj-issue-resolve')).click()
+  await act.waitFor()
+  await act.locator(field('prj-issue-action-note')).fill(resolution)
+  const [resolved] = await Promise.all([
+    office.waitForResponse(isPath('POST', `/api/projects/issues/${issue.id}/resolve`)),
+    act.locator(sel('prj-issue-action-submit')).click(),
+  ])
+  assert(resolved.status() === 200, `resolve answered HTTP ${resolved.status()}: ${(await resolved.text()).slice(0, 300)}`)
+  assert(resolved.request().postDataJSON().resolution === resolution, `the resolution sent ${resolved.request().postData()}`)
+  await act.waitFor({ state: 'hidden' })
+  await expectText(office, 'prj-issue-status', '已办结')
+  await expectText(office, 'prj-issue-level', '部门联席会议调度')
+  await expectText(office, 'prj-issue-resolution', resolution)
+  await office.locator(sel('prj-issue-reopen')).waitFor()
+  const logShown = async (page) =>
+    (await page.locator(`${sel('prj-issue-log')} [data-test="prj-issue-log-action"]`).evaluateAll((xs) => xs.map((x) => x.dataset.action))).join()
+  await office.waitForFunction((s) => document.querySelectorAll(s).length === 3, `${sel('prj-issue-log')} [data-test="prj-issue-log-action"]`)
+  assert((await logShown(office)) === 'raise,escalate,resolve', `the page's log is ${await logShown(office)}`)
+  const byNames = await office.locator(`${sel('prj-issue-log')} [data-test="prj-issue-log-by"]`).allInnerTexts()
+  assert(byNames.every((x) => x.trim() === '区重点项目推进科（演示）'), `the log names ${JSON.stringify(byNames)}`)
+
+  // The API agrees.
+  const got = await api.call('GET', `/api/projects/issues/${issue.id}`, { token: adminToken() })
+  assert(got.status === 200, `GET /api/projects/issues/${issue.id}: HTTP ${got.status}`)
+  assert(
+    got.json.status === 'resolved' && got.json.level === 2 && got.json.resolution === resolution && got.json.deadline === issue.deadline,
+    `the API has ${JSON.stringify(got.json)}`,
+  )
+  assert(got.json.log.map((x) => x.action).join() === 'raise,escalate,resolve', `the API log is ${JSON.stringify(got.json.log)}`)
+  assert(got.json.log[1].note === escalation && got.json.log[2].note === resolution, `the API log's notes: ${JSON.stringify(got.json.log)}`)
+  assert(got.json.log.every((x) => x.by_name === '区重点项目推进科（演示）'), `the API log's names: ${JSON.stringify(got.json.log)}`)
+
+  // The unit sees it resolved and may not reopen it.
+  await unit.bringToFront()
+  await unit.reload()
+  await expectText(unit, 'prj-issue-status', '已办结')
+  await expectText(unit, 'prj-issue-resolution', resolution)
+  for (const b of ['prj-issue-escalate', 'prj-issue-resolve', 'prj-issue-reopen']) assert((await unit.locator(sel(b)).count()) === 0, `the unit sees ${b} on a resolved issue`)
+  return office
+}
+prj_issue_cycle.timeoutMs = 120_000
+
+// The joint meetings, newest first as the API lists them, each with its decisions; the office
+// records one held today with a decision on an open demo issue (chosen in the dialog; its unit comes
+// along as the unit to act): the list asked for again carries it with its decision, the meeting
+// heads the page and opens onto that decision linked to the issue, with the unit's name — from the
+// list alone, no issue is fetched for it —, and the issue's page shows the decision and a "decided
+// at a meeting" line in its log, as the API does. The unit gets no button to record one.
+async function prj_meeting_record({ ctx, base, api }) {
+  const token = await api.login('xiangmu', kAdminPassword)
+  const listed = await api.call('GET', '/api/projects/meetings', { token })
+  assert(listed.status === 200 && listed.json.items.length >= 4, `GET /api/projects/meetings: HTTP ${listed.status} ${listed.text.slice(0, 300)}`)
+  assert(listed.json.items.every((m) => Array.isArray(m.decisions)), `the meetings come without their decisions: ${listed.text.slice(0, 300)}`)
+  const open = (await api.call('GET', '/api/projects/issues?status=open', { token })).json.items
+  const target = open[0]
+  assert(target, 'no open issue in the demo')
+  const title = `E2E 重点项目联席会议 ${unique()}`
+  const decision = `由责任单位牵头，十个工作日内拿出解决方案（${unique()}）`
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'xiangmu')
+  const [shown] = await Promise.all([page.waitForResponse(isApi('/api/projects/meetings')), page.locator(sel('menu-prj-meetings')).click()])
+  const before = (await shown.json()).items
+  const rows = page.locator(`${sel('prj-meeting-table')} > .el-table__inner-wrapper > .el-table__body-wrapper tbody tr.el-table__row`)
+  await rows.nth(before.length - 1).waitFor()
+  assert((await rows.count()) === before.length, `the page lists ${await rows.count()} meetings, the API ${before.length}`)
+  const held = await page.locator('[data-test^="prj-meeting-held-"]').allInnerTexts()
+  assert(held.join() === before.map((m) => m.held_on).join() && held.join() === [...held].sort().reverse().join(), `the meetings are in the order ${held.join()}`)
+
+  await page.locator(sel('prj-meeting-record')).click()
+  const dialog = page.locator(sel('prj-meeting-dialog'))
+  await dialog.waitFor()
+  await dialog.locator(field('prj-meeting-form-title')).fill(title)
+  await dialog.locator(field('prj-meeting-form-chair')).fill('常务副区长')
+  await dialog.locator(sel('prj-meeting-decision-issue-0')).click()
+  await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: target.title }).first().click()
+  await dialog.locator(field('prj-meeting-decision-text-0')).fill(decision)
+  // Every issue fetched from here on (the decisions must come from the meetings list).
+  const issueGets = []
+  const onIssueGet = (r) => {
+    if (r.method() === 'GET' && /^\/api\/projects\/issues\/\d+$/.test(new URL(r.url()).pathname)) issueGets.push(r.url())
+  }
+  page.on('request', onIssueGet)
+  const [recorded, relisted] = await Promise.all([
+    page.waitForResponse(isPath('POST', '/api/projects/meetings')),
+    page.waitForResponse(isApi('/api/projects/meetings')),
+    dialog.locator(sel('prj-meeting-save')).click(),
+  ])
+  assert(recorded.status() === 201, `recording answered HTTP ${recorded.status()}: ${(await recorded.text()).slice(0, 300)}`)
+  const sent = recorded.request().postDataJSON()
+  assert(
+    sent.title === title && sent.decisions.length === 1 && sent.decisions[0].issue_id === target.id && sent.decisions[0].unit_id === target.unit_id && sent.decisions[0].decision === decision,
+    `the page sent ${JSON.stringify(sent)}`,
+  )
+  const meeting = await recorded.json()
+  assert(meeting.decisions === 1, `the server made ${JSON.stringify(meeting)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  const listedNew = (await relisted.json()).items.find((m) => m.id === meeting.id)
+  const d = listedNew?.decisions?.[0]
+  assert(
+    listedNew.decisions.length === 1 && d.issue_id === target.id && d.issue_title === target.title && d.decision === decision && d.unit_id === target.unit_id && d.unit_name,
+    `the list gives the new meeting as ${JSON.stringify(listedNew)}`,
+  )
+
+  // At the top, opened onto its decision.
+  await expectText(page, `prj-meeting-title-${meeting.id}`, title)
+  assert((await page.locator('[data-test^="prj-meeting-title-"]').first().innerText()).trim() === title, 'the new meeting is not the first')
+  await expectText(page, `prj-meeting-count-${meeting.id}`, '1')
+  const decisions = page.locator(sel(`prj-meeting-decisions-${meeting.id}`))
+  await decisions.locator(sel(`prj-meeting-issue-${target.id}`)).getByText(target.title, { exact: true }).waitFor()
+  await expectText(page, `prj-meeting-decision-${d.id}`, decision)
+  assert((await decisions.innerText()).includes(d.unit_name), `the decision does not name ${d.unit_name}: ${await decisions.innerText()}`)
+  page.off('request', onIssueGet)
+  assert(issueGets.length === 0, `the page fetched issues to show the decisions: ${issueGets.join(' ')}`)
+
+  // The issue's page has it too.
+  await decisions.locator(sel(`prj-meeting-issue-${target.id}`)).click()
+  await expectText(page, 'prj-issue-title', target.title)
+  await page.locator(sel('prj-issue-decisions')).getByText(decision, { exact: true }).waitFor()
+  await page.waitForFunction(
+    (s) => [...document.querySelectorAll(s)].map((x) => x.dataset.action).pop() === 'decide',
+    `${sel('prj-issue-log')} [data-test="prj-issue-log-action"]`,
+  )
+  const issue = (await api.call('GET', `/api/projects/issues/${target.id}`, { token })).json
+  assert(issue.decisions.some((d) => d.meeting_id === meeting.id && d.decision === decision), `the API's decisions: ${JSON.stringify(issue.decisions)}`)
+  assert(issue.log.at(-1).action === 'decide' && issue.log.at(-1).meeting_id === meeting.id, `the API's log: ${JSON.stringify(issue.log)}`)
+
+  // The unit reads the meetings but records none.
+  const unit = await openLogin(ctx, base)
+  await loginAs(unit, 'gongxin')
+  await waitNoReviewMenu(unit)
+  await unit.locator(sel('menu-prj-meetings')).click()
+  await expectText(unit, `prj-meeting-title-${meeting.id}`, title)
+  assert((await unit.locator(sel('prj-meeting-record')).count()) === 0, 'the unit sees 记录会议')
+  const refused = await api.call('POST', '/api/projects/meetings', { token: await api.login('gongxin', kAdminPassword), body: { held_on: '2022-10-01', title: '越权' } })
+  assert(refused.status === 403, `the unit's meeting answered HTTP ${refused.status} ${refused.text.slice(0, 300)}`)
+  return page
+}
+prj_meeting_record.timeoutMs = 90_000
+
+// The funnel page of 2022 shows the API's figures (GET /api/projects/attraction/funnel?year=2022):
+// the demo's 48 signings over 100 million yuan (39 of 1–10亿, 7 of 10–50亿, 2 of 50亿 or more), each
+// stage, each bracket's count and 亿元, each industry, the dropped ones, and the funnel as a chart.
+// The office moves a lead in talks (2–10亿) to signed on 2022-11-20 in the leads table: the page asks
+// for the funnel again and shows one more signing, one more in 1–10亿, as the API now says.
+async function prj_attraction_funnel({ ctx, base, api }) {
+  const token = await api.login('xiangmu', kAdminPassword)
+  const ask = async () => {
+    const r = await api.call('GET', '/api/projects/attraction/funnel?year=2022', { token })
+    assert(r.status === 200, `GET /api/projects/attraction/funnel: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+    return r.json
+  }
+  const bracket = (f, b) => f.by_bracket.find((x) => x.bracket === b).count
+  const stage = (f, s) => f.funnel.find((x) => x.stage === s).count
+  const before = await ask()
+  assert(
+    before.signed_over_100m === 48 && bracket(before, '1to10') === 39 && bracket(before, '10to50') === 7 && bracket(before, 'ge50') === 2,
+    `the demo's funnel changed: ${JSON.stringify(before)}`,
+  )
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'xiangmu')
+  await page.locator(sel('menu-prj-attraction')).waitFor()
+  const [shown] = await Promise.all([
+    page.waitForResponse(isApi('/api/projects/attraction/funnel')),
+    page.goto(`${base}/#/projects/attraction?year=2022`),
+  ])
+  assert(new URL(shown.url()).searchParams.get('year') === '2022', `the page asked for ${shown.url()}`)
+  await expectText(page, 'page-title', '招商引资')
+  const expectFunnel = async (f) => {
+    await expectText(page, 'prj-attr-signed-over-100m', String(f.signed_over_100m))
+    await expectText(page, 'prj-attr-signed', String(stage(f, 'signed')))
+    await expectText(page, 'prj-attr-dropped', String(f.dropped))
+    for (const s of f.funnel) await expectText(page, `prj-attr-funnel-${s.stage}`, String(s.count))
+    for (const b of f.by_bracket) {
+      await expectText(page, `prj-attr-bracket-${b.bracket}`, String(b.count))
+      await expectText(page, `prj-attr-bracket-amount-${b.bracket}`, yuanText(b.amount_yuan, 'yi'))
+    }
+    for (const i of f.by_industry) await expectText(page, `prj-attr-industry-${i.industry}`, String(i.count))
+  }
+  await expectFunnel(before)
+  await page.locator(`${sel('prj-attr-funnel-chart')} canvas`).first().waitFor()
+
+  // A lead in talks of 1–10亿, found by its name among those in talks.
+  const leads = await api.call('GET', '/api/projects/leads?stage=negotiating', { token })
+  const lead = leads.json.items.find((x) => x.amount_yuan >= 100_000_000 && x.amount_yuan < 1_000_000_000)
+  assert(lead, 'no lead in talks of 1–10亿')
+  await page.locator(sel('prj-leads-filter-stage')).click()
+  await Promise.all([
+    page.waitForResponse((r) => isApi('/api/projects/leads')(r) && new URL(r.url()).searchParams.get('stage') === 'negotiating'),
+    page.locator('.el-select-dropdown__item').filter({ visible: true }).getByText('洽谈中', { exact: true }).click(),
+  ])
+  await page.locator(field('prj-leads-filter-q')).fill(lead.name)
+  await expectText(page, `prj-lead-stage-${lead.id}`, '洽谈中')
+  await page.locator(sel(`prj-lead-advance-${lead.id}`)).click()
+  const dialog = page.locator(sel('prj-lead-advance-dialog'))
+  await dialog.waitFor()
+  await dialog.locator(sel('prj-lead-advance-stage-signed')).click()
+  const on = dialog.locator(field('prj-lead-advance-on'))
+  await on.click()
+  await on.fill('2022-11-20')
+  await on.press('Enter')
+  const [advanced, again] = await Promise.all([
+    page.waitForResponse(isPath('POST', `/api/projects/leads/${lead.id}/advance`)),
+    page.waitForResponse((r) => isApi('/api/projects/attraction/funnel')(r) && new URL(r.url()).searchParams.get('year') === '2022'),
+    dialog.locator(sel('prj-lead-advance-save')).click(),
+  ])
+  assert(advanced.status() === 200, `advance answered HTTP ${advanced.status()}: ${(await advanced.text()).slice(0, 300)}`)
+  const sent = advanced.request().postDataJSON()
+  assert(sent.stage === 'signed' && sent.on === '2022-11-20' && sent.version === lead.version, `the page sent ${JSON.stringify(sent)}`)
+  const moved = await advanced.json()
+  assert(moved.stage === 'signed' && moved.signed_on === '2022-11-20', `the server made ${JSON.stringify(moved)}`)
+  assert(again.status() === 200, `the funnel answered HTTP ${again.status()}`)
+  await dialog.waitFor({ state: 'hidden' })
+
+  const after = await ask()
+  assert(
+    after.signed_over_100m === before.signed_over_100m + 1 &&
+      bracket(after, '1to10') === bracket(before, '1to10') + 1 &&
+      stage(after, 'signed') === stage(before, 'signed') + 1 &&
+      stage(after, 'negotiating') === stage(before, 'negotiating'),
+    `the funnel after the signing: ${JSON.stringify(after)}`,
+  )
+  await expectFunnel(after)
+  await expectText(page, 'prj-attr-signed-over-100m', '49')
+  await expectText(page, 'prj-attr-bracket-1to10', '40')
+  // Gone from those in talks.
+  await page.locator(sel(`prj-lead-stage-${lead.id}`)).waitFor({ state: 'detached' })
+
+  // A unit without projects:attract reads the same funnel but may neither add nor move a lead.
+  const unit = await openLogin(ctx, base)
+  await loginAs(unit, 'gongxin')
+  await unit.locator(sel('menu-prj-attraction')).waitFor()
+  await unit.goto(`${base}/#/projects/attraction?year=2022`)
+  await expectText(unit, 'prj-attr-signed-over-100m', '49')
+  await unit.locator(`${sel('prj-lead-table')} .el-table__body-wrapper tbody tr`).first().waitFor()
+  assert((await unit.locator(sel('prj-lead-add')).count()) === 0, 'the unit sees 新增线索')
+  assert((await unit.locator('[data-test^="prj-lead-advance-"]').count()) === 0, 'the unit sees 推进 buttons')
+  const refused = await api.call('POST', `/api/projects/leads/${lead.id}/advance`, {
+    token: await api.login('gongxin', kAdminPassword),
+    body: { stage: 'registered', version: moved.version },
+  })
+  assert(refused.status === 403, `the unit's advance answered HTTP ${refused.status} ${refused.text.slice(0, 300)}`)
+  return page
+}
+prj_attraction_funnel.timeoutMs = 90_000
+
+// The talent database: the unit (gongxin, without pii:read) sees every phone masked exactly as the
+// API sends it and no button to add; the office adds a contact in the form and sees it with its
+// full phone, which the unit's API answer masks.
+async function prj_talents_masked({ ctx, base, api }) {
+  const unitToken = await api.login('gongxin', kAdminPassword)
+  const masked = await api.call('GET', '/api/projects/talents', { token: unitToken })
+  assert(masked.status === 200 && masked.json.items.length >= 40, `GET /api/projects/talents: HTTP ${masked.status} ${masked.text.slice(0, 300)}`)
+  const first = masked.json.items[0]
+  assert(first.phone.includes('*'), `the unit's phone is not masked: ${first.phone}`)
+
+  const unit = await openLogin(ctx, base)
+  await loginAs(unit, 'gongxin')
+  await Promise.all([unit.waitForResponse(isApi('/api/projects/talents')), unit.locator(sel('menu-prj-talents')).click()])
+  await expectText(unit, `prj-talent-phone-${first.id}`, first.phone)
+  await unit.locator(sel('prj-talents-masked')).waitFor()
+  assert((await unit.locator(sel('prj-talent-add')).count()) === 0, 'the unit sees 新增人员')
+
+  const office = await openLogin(ctx, base)
+  await loginAs(office, 'xiangmu')
+  await Promise.all([office.waitForResponse(isApi('/api/projects/talents')), office.locator(sel('menu-prj-talents')).click()])
+  const full = (await api.call('GET', '/api/projects/talents', { token: await api.login('xiangmu', kAdminPassword) })).json.items[0]
+  await expectText(office, `prj-talent-phone-${first.id}`, full.phone)
+  assert(!full.phone.includes('*') && full.phone !== first.phone, `the office's phone: ${full.phone}`)
+  const name = `E2E联系人${unique()}`.slice(0, 32)
+  const phone = uniquePhone()
+  await office.locator(sel('prj-talent-add')).click()
+  const dialog = office.locator(sel('prj-talent-dialog'))
+  await dialog.waitFor()
+  await dialog.locator(field('prj-talent-form-name')).fill(name)
+  await dialog.locator(field('prj-talent-form-phone')).fill(phone)
+  await dialog.locator(field('prj-talent-form-organisation')).fill('深圳某科技公司')
+  await dialog.locator(field('prj-talent-form-city')).fill('深圳')
+  const [added] = await Promise.all([office.waitForResponse(isPath('POST', '/api/projects/talents')), dialog.locator(sel('prj-talent-save')).click()])
+  assert(added.status() === 201, `adding answered HTTP ${added.status()}: ${(await added.text()).slice(0, 300)}`)
+  const talent = await added.json()
+  await dialog.waitFor({ state: 'hidden' })
+  await office.locator(field('prj-talents-q')).fill(name)
+  await Promise.all([office.waitForResponse(isApi('/api/projects/talents')), office.locator(sel('prj-talents-search')).click()])
+  await expectText(office, `prj-talent-name-${talent.id}`, name)
+  await expectText(office, `prj-talent-phone-${talent.id}`, phone)
+  const seen = (await api.call('GET', `/api/projects/talents?q=${encodeURIComponent(name)}`, { token: unitToken })).json.items
+  assert(seen.length === 1 && seen[0].phone !== phone && seen[0].phone.includes('*'), `the unit's answer: ${JSON.stringify(seen)}`)
+  return office
+}
+
+// The dispatch table of October 2022 is exported as CSV with the overview's button (the download is
+// caught: 调度表-2022-10.csv, the very bytes the API gives) and imported back with the import dialog:
+// 61 rows, none added, each unchanged (or skipped without an amount), and a second export is byte
+// for byte the first. A malformed file for November 2022 — its first row fine, its second with the
+// amount 12.3.4 — is refused naming row 3 and the column 本月完成投资（万元）, and nothing of it is
+// stored (not even the fine row).
+async function prj_dispatch_roundtrip({ ctx, base, api }) {
+  const token = await api.login('xiangmu', kAdminPassword)
+  const exportCsv = async (y, m) => {
+    const r = await fetch(`${base}/api/projects/dispatch?year=${y}&month=${m}&format=csv`, { headers: { Authorization: `Bearer ${token}` } })
+    assert(r.status === 200, `GET /api/projects/dispatch: HTTP ${r.status}`)
+    return Buffer.from(await r.arrayBuffer())
+  }
+  const original = await exportCsv(2022, 10)
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'xiangmu')
+  await page.locator(sel('menu-prj-overview')).waitFor()
+  await Promise.all([page.waitForResponse(isApi('/api/projects/overview')), page.goto(`${base}/#/projects/overview?year=2022&month=10`)])
+  await expectText(page, 'prj-ov-done', '148.37')
+  await catchDownloads(page)
+  const isDispatch = (r) => isApi('/api/projects/dispatch')(r) && new URL(r.url()).searchParams.get('format') === 'csv'
+  const [csv] = await Promise.all([page.waitForResponse(isDispatch), page.locator(sel('prj-dispatch-export-csv')).click()])
+  assert(csv.status() === 200, `the CSV export answered HTTP ${csv.status()}`)
+  const asked = new URL(csv.url()).searchParams
+  assert(asked.get('year') === '2022' && asked.get('month') === '10', `the export asked ${csv.url()}`)
+  const file = await caughtDownload(page)
+  assert(file.name === '调度表-2022-10.csv', `the download is named ${file.name}`)
+  assert(file.bytes.equals(original), `the download (${file.bytes.length} bytes) differs from the API's table (${original.length} bytes)`)
+  const lines = file.bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean)
+  assert(lines.length === 62 && lines[0].includes('项目代码') && lines[0].includes('本月完成投资（万元）'), `the table: ${lines.length} lines, header ${lines[0]}`)
+
+  // Back in as it came out.
+  await page.locator(sel('prj-dispatch-import')).click()
+  const dialog = page.locator(sel('prj-dispatch-import-dialog'))
+  await dialog.waitFor()
+  const [imported] = await Promise.all([
+    page.waitForResponse(isPath('POST', '/api/projects/dispatch/import')),
+    dialog.locator(sel('prj-dispatch-import-file')).setInputFiles({ name: file.name, mimeType: 'text/csv', buffer: file.bytes }),
+  ])
+  assert(imported.status() === 200, `the import answered HTTP ${imported.status()}: ${(await imported.text()).slice(0, 300)}`)
+  const into = new URL(imported.url()).searchParams
+  assert(into.get('year') === '2022' && into.get('month') === '10', `the import went to ${imported.url()}`)
+  const result = await imported.json()
+  assert(result.rows === 61 && result.added === 0 && result.unchanged > 0 && result.unchanged + result.skipped === 61, `the import: ${JSON.stringify(result)}`)
+  await dialog.locator(sel('prj-dispatch-import-result')).waitFor()
+  await expectText(page, 'prj-dispatch-import-rows', '61')
+  await expectText(page, 'prj-dispatch-import-added', '0')
+  await expectText(page, 'prj-dispatch-import-unchanged', String(result.unchanged))
+  await expectText(page, 'prj-dispatch-import-skipped', String(result.skipped))
+  assert((await dialog.locator(sel('prj-dispatch-import-error')).count()) === 0, 'the import shows an error')
+  assert((await exportCsv(2022, 10)).equals(original), 'the table changed after importing it back')
+  const overview = await api.call('GET', '/api/projects/overview?year=2022&month=10', { token })
+  assert(overview.json.total.done_yuan === 14_837_000_000, `the year's investment changed: ${overview.json.total.done_yuan}`)
+  await dialog.locator('.el-dialog__headerbtn').click()
+  await dialog.waitFor({ state: 'hidden' })
+
+  // A malformed file for November (no reports yet): all or nothing.
+  const projects = (await api.call('GET', '/api/projects', { token })).json.items.filter((x) => x.code)
+  const [a, b] = projects
+  const bad = Buffer.from(`\uFEFF项目代码,本月完成投资（万元）\r\n${a.code},100\r\n${b.code},12.3.4\r\n`, 'utf8')
+  await Promise.all([
+    page.waitForResponse((r) => isApi('/api/projects/overview')(r) && new URL(r.url()).searchParams.get('month') === '11'),
+    page.goto(`${base}/#/projects/overview?year=2022&month=11`),
+  ])
+  await page.locator(sel('prj-dispatch-import')).click()
+  await dialog.waitFor()
+  assert((await dialog.locator(sel('prj-dispatch-import-result')).count()) === 0, 'the dialog still shows the last result')
+  const [refused] = await Promise.all([
+    page.waitForResponse(isPath('POST', '/api/projects/dispatch/import')),
+    dialog.locator(sel('prj-dispatch-import-file')).setInputFiles({ name: '调度表-2022-11.csv', mimeType: 'text/csv', buffer: bad }),
+  ])
+  assert(refused.status() === 400, `the malformed import answered HTTP ${refused.status()}: ${(await refused.text()).slice(0, 300)}`)
+  const to = new URL(refused.url()).searchParams
+  assert(to.get('year') === '2022' && to.get('month') === '11', `the import went to ${refused.url()}`)
+  const detail = await problemDetail(refused)
+  assert(detail.includes('第 3 行') && detail.includes('本月完成投资（万元）'), `the refusal names no row and column: ${detail}`)
+  await expectText(page, 'prj-dispatch-import-detail', detail)
+  assert((await dialog.locator(sel('prj-dispatch-import-result')).count()) === 0, 'the refused import shows a result')
+  for (const p of [a, b]) {
+    const r = await api.call('GET', `/api/projects/reports?project=${p.id}&year=2022&month=11`, { token })
+    assert(r.status === 200 && r.json.items.length === 0, `project ${p.code} has a November report: ${r.text.slice(0, 300)}`)
+  }
+  return page
+}
+prj_dispatch_roundtrip.timeoutMs = 90_000
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   new_tab_shares_the_session_and_sign_out,
@@ -2084,8 +2778,14 @@ const kTests = [
   env_water_read_only_for_leader,
   prj_overview_matches_api,
   prj_report_cycle,
+  prj_report_photos,
   prj_colour_changes,
   prj_unit_cannot_review,
+  prj_issue_cycle,
+  prj_meeting_record,
+  prj_attraction_funnel,
+  prj_talents_masked,
+  prj_dispatch_roundtrip,
 ]
 
 // --- main ------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ export const post = (path, body) => request('POST', path, { body })
 export const put = (path, body) => request('PUT', path, { body })
 export const del = (path) => request('DELETE', path)
 
+// The server names every download as `filename="ascii"; filename*=UTF-8''…` (RFC 6266): the
+// UTF-8 name when it is there and readable, else the plain one, else `fallback`.
 function filenameFrom(response, fallback) {
   const cd = response.headers.get('Content-Disposition') || ''
   const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(cd)
@@ -294,8 +296,21 @@ export const api = {
   // unit, 400 for a future month, 409 (duplicate, locked) → {…report, warnings?}.
   submitProjectReport: (projectId, body) => post(`/api/projects/${encodeURIComponent(projectId)}/reports`, body),
   projectReports: (query) => get('/api/projects/reports', query),
-  // One report with its history.
+  // One report with its history (each line with by_name), the milestones it named and its photos.
   projectReport: (id) => get(`/api/projects/reports/${encodeURIComponent(id)}`),
+  // Site photos of a report (the lead unit, until the report is accepted; at most 12): the image's
+  // bytes as the body, its name in the query, its type as Content-Type; the server reads the type
+  // from the bytes and refuses anything but JPEG, PNG, GIF or WebP (400 file-type).
+  uploadReportPhoto: (id, file) =>
+    request('POST', `/api/projects/reports/${encodeURIComponent(id)}/photos`, {
+      query: { name: file.name },
+      raw: file,
+      contentType: file.type || 'application/octet-stream',
+    }),
+  // The photo's bytes (fetched with the bearer token) → {blob, name}.
+  reportPhoto: (id, photoId, fallbackName) =>
+    fetchFile(`/api/projects/reports/${encodeURIComponent(id)}/photos/${encodeURIComponent(photoId)}`, null, fallbackName),
+  deleteReportPhoto: (id, photoId) => del(`/api/projects/reports/${encodeURIComponent(id)}/photos/${encodeURIComponent(photoId)}`),
   resubmitProjectReport: (id, body) => put(`/api/projects/reports/${encodeURIComponent(id)}`, body),
   // The office: accept | return (note required) | correct (an accepted report; note required).
   reviewProjectReport: (id, action, body) => post(`/api/projects/reports/${encodeURIComponent(id)}/${encodeURIComponent(action)}`, body),
@@ -307,6 +322,37 @@ export const api = {
   // → {year, month, projects, green, yellow, red, changed, rule_set}.
   evaluateProjectColours: (year, month) => post('/api/projects/colours/evaluate', { year, month }),
   projectsOverview: (query) => get('/api/projects/overview', query),
+
+  // Issue lists (问题清单): {project, status (open|resolved), level (1-3), overdue, kind, unit (the
+  // responsible department)} → {summary: {open, overdue, resolved}, items}; one issue with its log
+  // (each line with by_name) and the meeting decisions on it.
+  projectIssues: (query) => get('/api/projects/issues', query),
+  projectIssue: (id) => get(`/api/projects/issues/${encodeURIComponent(id)}`),
+  // {title, description, kind, unit_id, raised_on, working_days}: the office or the lead unit.
+  raiseProjectIssue: (projectId, body) => post(`/api/projects/${encodeURIComponent(projectId)}/issues`, body),
+  // escalate {note} and reopen {note}: projects:manage; resolve {resolution}: the unit or the office.
+  projectIssueAction: (id, action, body) => post(`/api/projects/issues/${encodeURIComponent(id)}/${encodeURIComponent(action)}`, body),
+  // Joint meetings (联席会议), newest first, each with its decisions [{id, issue_id, issue_title (both
+  // null for an issue outside the caller's scope), decision, unit_id, unit_name, due_on}]; recording
+  // one takes {held_on, title, chair, attendees, minutes, decisions: [{issue_id, decision, unit_id,
+  // due_on}]} (projects:manage) and answers the meeting with the number of decisions stored.
+  projectMeetings: () => get('/api/projects/meetings'),
+  recordProjectMeeting: (body) => post('/api/projects/meetings', body),
+  // Investment attraction: the talent and contact database (phones masked without pii:read), the
+  // leads ({stage, signed_year}), a lead moved on ({stage, on, project_id, amount_wan, version}) and
+  // the funnel of a year.
+  projectTalents: (query) => get('/api/projects/talents', query),
+  addProjectTalent: (body) => post('/api/projects/talents', body),
+  projectLeads: (query) => get('/api/projects/leads', query),
+  addProjectLead: (body) => post('/api/projects/leads', body),
+  advanceProjectLead: (id, body) => post(`/api/projects/leads/${encodeURIComponent(id)}/advance`, body),
+  attractionFunnel: (year) => get('/api/projects/attraction/funnel', { year }),
+  // The dispatch table (调度表) of a month as a file, and a filled one loaded back (CSV or XLSX as the
+  // raw body; all or nothing; projects:review) → {rows, added, unchanged, skipped}.
+  exportDispatch: (format, query) =>
+    download('/api/projects/dispatch', { ...query, format }, `dispatch-${query.year}-${String(query.month).padStart(2, '0')}.${format}`),
+  importDispatch: (query, file) =>
+    request('POST', '/api/projects/dispatch/import', { query, raw: file, contentType: file.type || 'application/octet-stream' }),
 
   // The citizens' page: no sign-in. A wrong number or query code is a 404; too many tries a 429
   // (ApiError.retryAfter says how long to wait).

@@ -1,7 +1,7 @@
 // ECharts, built from the parts the console uses (so the bundle carries only those), registered
 // once. Maps are drawn from the district's own GeoJSON (registerMap), never from online tiles.
 import * as echarts from 'echarts/core'
-import { BarChart, HeatmapChart, LineChart, MapChart, ScatterChart } from 'echarts/charts'
+import { BarChart, FunnelChart, HeatmapChart, LineChart, MapChart, ScatterChart } from 'echarts/charts'
 import {
   CalendarComponent,
   DataZoomComponent,
@@ -16,6 +16,7 @@ import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
   BarChart,
+  FunnelChart,
   HeatmapChart,
   LineChart,
   MapChart,

@@ -45,6 +45,12 @@ const routes = [
       { path: 'projects/review', name: 'prj-review', component: () => import('./views/projects/ProjectReviewView.vue'), meta: { title: 'menu.prjReview' } },
       { path: 'projects/leaders', name: 'prj-leaders', component: () => import('./views/projects/ProjectLeadersView.vue'), meta: { title: 'menu.prjLeaders' } },
       { path: 'projects/rules', name: 'prj-rules', component: () => import('./views/projects/ProjectRulesView.vue'), meta: { title: 'menu.prjRules' } },
+      { path: 'projects/issues', name: 'prj-issues', component: () => import('./views/projects/ProjectIssuesView.vue'), meta: { title: 'menu.prjIssues' } },
+      // An issue's page has no menu entry of its own; the issue list stays highlighted.
+      { path: 'projects/issues/:id(\\d+)', name: 'prj-issue', component: () => import('./views/projects/ProjectIssueView.vue'), meta: { title: 'menu.prjIssue', menu: '/projects/issues' } },
+      { path: 'projects/meetings', name: 'prj-meetings', component: () => import('./views/projects/ProjectMeetingsView.vue'), meta: { title: 'menu.prjMeetings' } },
+      { path: 'projects/attraction', name: 'prj-attraction', component: () => import('./views/projects/ProjectAttractionView.vue'), meta: { title: 'menu.prjAttraction' } },
+      { path: 'projects/talents', name: 'prj-talents', component: () => import('./views/projects/ProjectTalentsView.vue'), meta: { title: 'menu.prjTalents' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
     ],
   },

@@ -4,7 +4,7 @@
 // tooltip shows the API's integer 元 through the exact formatter of projectRefs.js.
 import { echarts } from '../../charts.js'
 import { i18n } from '../../i18n.js'
-import { amountText, colourText, colourValue, kColours, monthText, wanNumber, yiNumber } from './projectRefs.js'
+import { amountText, colourText, colourValue, kColours, leadStageText, monthText, wanNumber, yiNumber } from './projectRefs.js'
 
 const t = (key, args) => i18n.global.t(key, args)
 const escape = (text) => echarts.format.encodeHTML(String(text ?? ''))
@@ -66,5 +66,36 @@ export function colourMixOption(groups) {
       itemStyle: { color: colourValue(c) },
       data: rows.map((g) => g.colours?.[c] ?? 0),
     })),
+  }
+}
+
+// The attraction funnel ([{stage, count}] in the stages' order, as GET /api/projects/attraction/funnel
+// sends it): one layer per stage, kept in that order (not sorted by count), each labelled with its
+// count.
+export function funnelOption(funnel) {
+  const rows = Array.isArray(funnel) ? funnel : []
+  const kPalette = ['#8fb3e0', '#5b8fd1', '#0b3d91', '#2e9e44', '#f5a623', '#d9302c']
+  return {
+    tooltip: {
+      trigger: 'item',
+      formatter: (x) => `${escape(x.name)} <b>${escape(x.value)}</b>`,
+    },
+    series: [
+      {
+        name: t('prj.attr.funnel'),
+        type: 'funnel',
+        sort: 'none',
+        left: '10%',
+        width: '80%',
+        top: 8,
+        bottom: 8,
+        min: 0,
+        max: Math.max(1, ...rows.map((r) => Number(r.count) || 0)),
+        minSize: '8%',
+        gap: 2,
+        label: { show: true, position: 'inside', formatter: (x) => `${x.name} ${x.value}`, color: '#fff' },
+        data: rows.map((r, i) => ({ name: leadStageText(r.stage), value: r.count, itemStyle: { color: kPalette[i % kPalette.length] } })),
+      },
+    ],
   }
 }

@@ -58,10 +58,15 @@ export function regionName(id) {
 // Whether the signed-in user answers for a project's reports, as the server judges it: their
 // department is the lead unit or above it. Without the departments list the server decides (true).
 export function leadsProject(project) {
+  return !!project && inMyDepartment(project.lead_unit_id)
+}
+// Whether a unit is the signed-in user's department or below it (the responsible unit of an issue
+// resolves it). Without the departments list the server decides (true).
+export function inMyDepartment(unitId) {
   const mine = auth.user?.department_id
-  if (!project || mine === null || mine === undefined) return false
+  if (unitId === null || unitId === undefined || mine === null || mine === undefined) return false
   if (!refs.departments.length) return true
-  let node = departmentMap.value.get(project.lead_unit_id)
+  let node = departmentMap.value.get(unitId)
   for (let guard = 0; node && guard < 32; guard++) {
     if (node.id === mine) return true
     node = node.parent_id !== null && node.parent_id !== undefined ? departmentMap.value.get(node.parent_id) : null
@@ -159,6 +164,33 @@ export function monthText(m) {
   if (currentLocale() === 'en' && Number.isInteger(Number(m)) && m >= 1 && m <= 12)
     return new Intl.DateTimeFormat('en', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, Number(m) - 1, 1)))
   return t('prj.monthN', { m })
+}
+
+// Issues (问题清单): their types, the three levels (1 业主及责任单位协调, 2 部门联席会议调度, 3 区政府专题
+// 研究) and the actions of their log.
+export const kIssueKinds = ['land', 'funding', 'approvals', 'relocation', 'utilities', 'labour', 'other']
+export const kIssueLevels = [1, 2, 3]
+export const kIssueStatuses = ['open', 'resolved']
+export const issueKindText = (code) => label('issueKind', code)
+// A level's name: the API's (Chinese) as sent, in English the console's own.
+export const issueLevelText = (level, apiName = '') => (currentLocale() === 'en' || !apiName ? label('issueLevel', level) : apiName)
+export const issueLevelTag = (level) => (level >= 3 ? 'danger' : level === 2 ? 'warning' : 'info')
+export const issueStatusText = (code) => label('issueStatus', code)
+export const issueActionText = (code) => label('issueAction', code)
+
+// Investment attraction: a lead's stages in order ("dropped" leaves from any before "converted") and
+// the brackets of signed amounts (lt1 < 1亿, 1to10, 10to50, ge50 ≥ 50亿元).
+export const kLeadStages = ['lead', 'negotiating', 'signed', 'registered', 'started', 'converted']
+export const kBrackets = ['lt1', '1to10', '10to50', 'ge50']
+export const leadStageText = (code) => label('leadStage', code)
+export const bracketText = (code) => label('bracket', code)
+export const leadStageTag = (code) =>
+  code === 'dropped' ? 'info' : code === 'converted' ? 'success' : ['signed', 'registered', 'started'].includes(code) ? 'primary' : 'warning'
+// The stages a lead may move to: every later one, and "dropped" (none once converted or dropped).
+export function nextLeadStages(stage) {
+  const at = kLeadStages.indexOf(stage)
+  if (at < 0 || stage === 'converted') return []
+  return [...kLeadStages.slice(at + 1), 'dropped']
 }
 
 // --- percentages and the gap to time progress ----------------------------------------------
