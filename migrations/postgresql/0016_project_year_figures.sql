@@ -66,6 +66,3 @@ FROM prj_reports GROUP BY project_id, year;
 -- The sums the figures replace no longer need their covering index.
 DROP INDEX prj_reports_accepted;
 
--- A month's colours are read together (the next month's escalations, the re-evaluation, the
--- monthly job's check), never by the key's project-first order: a covering index in month order.
-CREATE INDEX prj_colours_month ON prj_colours(year, month, project_id, colour, base);

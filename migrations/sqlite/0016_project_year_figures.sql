@@ -32,7 +32,7 @@ CREATE TABLE prj_year_figures (
   s11 BIGINT,
   s12 BIGINT,
   PRIMARY KEY (project_id, year)
-) WITHOUT ROWID;  -- SQLite: one B-tree, read by its key (PostgreSQL has no such clause)
+);
 CREATE INDEX prj_year_figures_year ON prj_year_figures(year);
 
 INSERT INTO prj_year_figures (project_id, year, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12)
@@ -66,6 +66,3 @@ FROM prj_reports GROUP BY project_id, year;
 -- The sums the figures replace no longer need their covering index.
 DROP INDEX prj_reports_accepted;
 
--- A month's colours are read together (the next month's escalations, the re-evaluation, the
--- monthly job's check), never by the key's project-first order: a covering index in month order.
-CREATE INDEX prj_colours_month ON prj_colours(year, month, project_id, colour, base);

@@ -446,6 +446,23 @@ TEST(Projects, TheDemoYearGivesThePublishedFigures) {
             400);
 }
 
+// The job in `ecity serve` asks every minute whether last month is due; whatever the first call
+// finds (it depends on today's date), a second one has nothing left to do.
+TEST(Projects, TheMonthlyJobEvaluatesAMonthOnce) {
+  auto& colours = runtime().module<projects::ProjectsModule>()->colours();
+  const auto rows = [] {
+    return runtime().db.read([](soci::session& sql) {
+      long long n = 0;
+      sql << "SELECT COUNT(*) FROM prj_colours", soci::into(n);
+      return n;
+    });
+  };
+  ASSERT_NO_THROW(colours.evaluate_due(platform::now_ms()));
+  const auto after_first = rows();
+  ASSERT_NO_THROW(colours.evaluate_due(platform::now_ms()));
+  EXPECT_EQ(rows(), after_first);
+}
+
 TEST(Projects, IssuesClimbThreeLevelsAndMeetingsDecideThem) {
   ensure_industry();
   auto body = project_body("问题清单测试项目", "T-PRJ-0007");
