@@ -16,10 +16,7 @@ Attachment AppealService::attach(const Principal& who, const platform::Actor& ac
   Attachment att;
   att.appeal_id = appeal_id;
   att.name = platform::checked_file_name(name);
-  if (static_cast<std::int64_t>(bytes.size()) > rt_.config.files.max_bytes)
-    throw Error(Error::Kind::kTooLarge, "file-too-large", "Payload too large",
-                "文件超过 " + std::to_string(rt_.config.files.max_bytes >> 20) + " MiB 上限",
-                "the file is larger than " + std::to_string(rt_.config.files.max_bytes >> 20) + " MiB");
+  platform::check_file_size(bytes.size(), rt_.config.files.max_bytes);
   att.content_type = platform::check_file(bytes, att.name, declared_type).mime;
   att.size = static_cast<std::int64_t>(bytes.size());
   // Who may attach is decided before the bytes are written, so a refused upload leaves nothing.

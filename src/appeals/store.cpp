@@ -818,16 +818,6 @@ const std::string& prefixed_columns() {
   return out;
 }
 
-// A LIKE pattern matching `text` literally anywhere ('!' escapes).
-std::string contains_pattern(const std::string& text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '!') out.push_back('!');
-    out.push_back(c);
-  }
-  return out + "%";
-}
-
 // An FTS5 phrase matching `text` literally.
 std::string fts_phrase(const std::string& text) {
   std::string out = "\"";
@@ -903,7 +893,7 @@ std::vector<long long> search_ids(soci::session& sql, const platform::Where& w, 
   }
   platform::Where tail;
   tail.add("a.id > (SELECT indexed_upto FROM appeal_fts_state)");
-  tail.add("a.content LIKE ? ESCAPE '!'", contains_pattern(term));
+  tail.add("a.content LIKE ? ESCAPE '!'", platform::contains_pattern(term));
   tail.add_all(w);
   auto ids = select_ids(sql, "SELECT a.id FROM appeals a" + tail.sql() + " ORDER BY a.id" + dir, tail, limit);
   merged.insert(merged.end(), ids.begin(), ids.end());
@@ -983,7 +973,7 @@ AppealPage list_appeals(soci::session& sql, platform::Dialect dialect, const Lis
   const std::string* driver = dialect == platform::Dialect::kSqlite && id_order ? driving_term(f.terms) : nullptr;
   for (const auto& term : f.terms) {
     if (&term == driver) continue;
-    const auto like = contains_pattern(term);
+    const auto like = platform::contains_pattern(term);
     if (dialect == platform::Dialect::kPostgresql) {
       w.add("(a.content || ' ' || coalesce(a.reply_text, '')) LIKE ? ESCAPE '!'", like);
     } else if (platform::utf8_length(term) >= 3 && !driver) {

@@ -3,6 +3,7 @@
 #include "platform/auth/masking.h"
 #include "platform/calendar/working_hours.h"
 #include "platform/db/row.h"
+#include "platform/db/where.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
 #include "platform/runtime.h"
@@ -138,12 +139,12 @@ nlohmann::json AttractionService::talents(const Principal& who, const std::optio
   const bool pii = who.can("pii:read");
   return rt_.db.read([&](soci::session& sql) {
     nlohmann::json items = nlohmann::json::array();
-    const std::string like = "%" + q.value_or("") + "%";
+    const std::string like = platform::contains_pattern(q.value_or(""));
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT t.id, t.name, t.phone, t.organisation, t.city, t.field, t.note, (SELECT COUNT(*) FROM "
                         "prj_leads l WHERE l.talent_id = t.id), (SELECT COUNT(*) FROM prj_leads l WHERE l.talent_id = "
                         "t.id AND l.stage IN ('signed', 'registered', 'started', 'converted')) FROM prj_talents t "
-                        "WHERE t.name LIKE :q OR t.organisation LIKE :q2 ORDER BY t.id",
+                        "WHERE t.name LIKE :q ESCAPE '!' OR t.organisation LIKE :q2 ESCAPE '!' ORDER BY t.id",
          soci::use(like), soci::use(like));
     for (const auto& r : rows) {
       const auto phone = platform::get_str(r, 2);

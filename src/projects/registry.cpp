@@ -4,6 +4,7 @@
 #include "platform/calendar/working_hours.h"
 #include "platform/db/row.h"
 #include "platform/db/tree_path.h"
+#include "platform/db/where.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
 #include "platform/runtime.h"
@@ -467,9 +468,10 @@ std::vector<Project> ProjectService::list(const Principal& who, const ProjectFil
       where += fmt::format(" AND p.id IN (SELECT project_id FROM prj_project_units WHERE department_id = {})",
                            *filter.unit_id);
     if (filter.q) {
-      where += fmt::format(" AND (p.name LIKE :b{} OR p.code LIKE :b{})", binds.size(), binds.size() + 1);
-      binds.push_back("%" + *filter.q + "%");
-      binds.push_back("%" + *filter.q + "%");
+      where += fmt::format(" AND (p.name LIKE :b{} ESCAPE '!' OR p.code LIKE :b{} ESCAPE '!')", binds.size(),
+                           binds.size() + 1);
+      binds.push_back(platform::contains_pattern(*filter.q));
+      binds.push_back(platform::contains_pattern(*filter.q));
     }
     soci::statement st(sql);
     std::vector<Project> out;

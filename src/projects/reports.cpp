@@ -186,10 +186,7 @@ ReportPhoto ReportService::add_photo(const Principal& who, const platform::Actor
   ReportPhoto ph;
   ph.report_id = id;
   ph.name = platform::checked_file_name(name);
-  if (static_cast<std::int64_t>(bytes.size()) > rt_.config.files.max_bytes)
-    throw Error(Error::Kind::kTooLarge, "file-too-large", "Payload too large",
-                fmt::format("照片超过 {} MiB 上限", rt_.config.files.max_bytes >> 20),
-                fmt::format("the photo is larger than {} MiB", rt_.config.files.max_bytes >> 20));
+  platform::check_file_size(bytes.size(), rt_.config.files.max_bytes);
   const auto type = platform::check_file(bytes, ph.name, declared_type);
   if (type.mime.rfind("image/", 0) != 0)
     throw Error::invalid("file-type", "月报照片须为 JPEG、PNG、GIF 或 WebP 图片",

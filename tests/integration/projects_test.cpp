@@ -563,6 +563,10 @@ TEST(Projects, AttractionFunnelBracketsAndRoles) {
   for (const auto& t : items_of(http("GET", "/api/projects/talents?q=测试乡贤", "", bearer(login("leader")))))
     masked = masked || t["phone"] == "138****1111";
   EXPECT_TRUE(masked);
+  // The search text is literal: "%" and "_" match themselves (no contact's name holds them).
+  EXPECT_EQ(items_of(http("GET", "/api/projects/talents?q=%25", "", bearer(login("leader")))).size(), 0u);
+  EXPECT_EQ(items_of(http("GET", "/api/projects/talents?q=_", "", bearer(login("leader")))).size(), 0u);
+  EXPECT_EQ(items_of(http("GET", "/api/projects?q=%25", "", bearer(office()))).size(), 0u);
   // Ten 亿 exactly is the 10–50亿 bracket; the lead climbs to signed, never back.
   r = http(
       "POST", "/api/projects/leads",

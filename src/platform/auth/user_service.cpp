@@ -6,6 +6,7 @@
 #include "platform/auth/user_view.h"
 #include "platform/db/row.h"
 #include "platform/db/tree_path.h"
+#include "platform/db/where.h"
 #include "platform/error.h"
 #include "platform/http/fields.h"
 
@@ -303,14 +304,7 @@ UserPage UserService::list(const Principal& who, const UserQuery& q) {
   db_.read([&](soci::session& sql) {
     std::string where = " WHERE " + scope_condition(who);
     // The search text is literal: % and _ typed by a user match themselves.
-    std::string like;
-    if (q.q) {
-      for (char c : *q.q) {
-        if (c == '%' || c == '_' || c == '!') like.push_back('!');
-        like.push_back(c);
-      }
-      like = "%" + like + "%";
-    }
+    const std::string like = q.q ? contains_pattern(*q.q) : "";
     long long dept = q.department_id.value_or(0);
     std::string status = q.status.value_or("");
     // Fixed placeholders with "match anything" values keep one statement shape.

@@ -4,6 +4,15 @@
 
 namespace ecity::platform {
 
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '!') out.push_back('!');
+    out.push_back(c);
+  }
+  return out + "%";
+}
+
 void Where::add_values(const std::string& condition, const std::vector<Value>& values) {
   std::string out;
   std::size_t used = 0;

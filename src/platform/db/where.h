@@ -18,11 +18,17 @@
 
 #include <deque>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
 namespace ecity::platform {
+
+// A LIKE pattern matching `text` literally anywhere: "%" + text + "%", with %, _ and the escape
+// character itself escaped by '!'. Use it as `col LIKE ? ESCAPE '!'`, so a user's 100% or a_b
+// matches itself and nothing else.
+std::string contains_pattern(std::string_view text);
 
 class Where {
  public:

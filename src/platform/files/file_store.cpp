@@ -68,6 +68,13 @@ std::string extension_of(std::string_view name) {
   return ext;
 }
 
+void check_file_size(std::size_t size, std::int64_t max_bytes) {
+  if (static_cast<std::int64_t>(size) <= max_bytes) return;
+  throw Error(Error::Kind::kTooLarge, "file-too-large", "Payload too large",
+              "文件超过 " + std::to_string(max_bytes >> 20) + " MiB 上限",
+              "the file is larger than " + std::to_string(max_bytes >> 20) + " MiB");
+}
+
 std::string checked_file_name(std::string_view name, const std::string& field) {
   auto fail = [&](const std::string& zh, const std::string& en) {
     return Error::invalid("validation", "文件名" + zh, "file name " + en).on_field(field, zh);

@@ -39,6 +39,10 @@ std::string extension_of(std::string_view name);
 // application/octet-stream). Returns the sniffed type.
 FileType check_file(std::string_view bytes, std::string_view name, std::string_view declared_mime);
 
+// Throws Error (too large, "file-too-large") when `size` exceeds `max_bytes` (files.max_bytes),
+// naming the limit in MiB.
+void check_file_size(std::size_t size, std::int64_t max_bytes);
+
 class FileStore {
  public:
   explicit FileStore(std::filesystem::path dir);

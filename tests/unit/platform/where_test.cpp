@@ -47,5 +47,11 @@ TEST(Where, AddAllRenumbersPlaceholders) {
   EXPECT_EQ(copy.sql(), " WHERE (1 = 0)");  // an empty list still matches nothing
 }
 
+TEST(ContainsPattern, EscapesTheWildcardsAndItsEscape) {
+  EXPECT_EQ(contains_pattern("峄城"), "%峄城%");
+  EXPECT_EQ(contains_pattern("100%_a!"), "%100!%!_a!!%");
+  EXPECT_EQ(contains_pattern(""), "%%");
+}
+
 }  // namespace
 }  // namespace ecity::platform
