@@ -214,9 +214,15 @@ nlohmann::json IssueService::raise(const Principal& who, const platform::Actor& 
 }
 
 nlohmann::json IssueService::change(const Principal& who, const platform::Actor& actor, std::int64_t id,
-                                    const std::string& action, const std::string& note) {
+                                    const std::string& action, const std::string& note, std::optional<int> version) {
   auto before = rt_.db.read([&](soci::session& sql) { return load(sql, id, issue_scope(who)); });
   if (!before) throw Error::not_found("问题不存在", "no such issue");
+  const auto stale = [] {
+    return Error::conflict("stale", "问题已被他人处理，请刷新后重试", "the issue changed meanwhile; reload and retry");
+  };
+  // The state checked below is the state changed: the update is conditional on its version.
+  const int seen = (*before)["version"].get<int>();
+  if (version && *version != seen) throw stale();
   const bool office = who.can("projects:manage");
   if (action == "resolve" && !office &&
       !(who.can("projects:report") && in_department(rt_, who, (*before)["unit_id"].get<std::int64_t>())))
@@ -241,10 +247,14 @@ nlohmann::json IssueService::change(const Principal& who, const platform::Actor&
     const std::string new_status = action == "resolve" ? "resolved" : "open";
     platform::Nullable<std::string> resolved(action == "resolve" ? std::optional(today()) : std::nullopt);
     const std::string resolution = action == "resolve" ? note : "";
-    tx.sql << "UPDATE prj_issues SET level = :l, status = :s, resolution = :r, resolved_on = :ro, updated_at = :a, "
-              "version = version + 1 WHERE id = :id",
-        soci::use(level), soci::use(new_status), soci::use(resolution), soci::use(resolved.value, resolved.ind),
-        soci::use(at), soci::use(iid);
+    int v = seen;
+    soci::statement st = (tx.sql.prepare << "UPDATE prj_issues SET level = :l, status = :s, resolution = :r, "
+                                            "resolved_on = :ro, updated_at = :a, version = version + 1 WHERE id = :id "
+                                            "AND version = :v",
+                          soci::use(level), soci::use(new_status), soci::use(resolution),
+                          soci::use(resolved.value, resolved.ind), soci::use(at), soci::use(iid), soci::use(v));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) throw stale();
     log(tx, id, action, level, note, std::nullopt, who.user_id);
     auto after = load(tx.sql, id, "1 = 1");
     platform::audit_operation(tx, actor, "project_issue", std::to_string(id), action, *before, *after);
@@ -254,16 +264,16 @@ nlohmann::json IssueService::change(const Principal& who, const platform::Actor&
 }
 
 nlohmann::json IssueService::escalate(const Principal& who, const platform::Actor& actor, std::int64_t id,
-                                      const std::string& note) {
-  return change(who, actor, id, "escalate", note);
+                                      const std::string& note, std::optional<int> version) {
+  return change(who, actor, id, "escalate", note, version);
 }
 nlohmann::json IssueService::resolve(const Principal& who, const platform::Actor& actor, std::int64_t id,
-                                     const std::string& resolution) {
-  return change(who, actor, id, "resolve", resolution);
+                                     const std::string& resolution, std::optional<int> version) {
+  return change(who, actor, id, "resolve", resolution, version);
 }
 nlohmann::json IssueService::reopen(const Principal& who, const platform::Actor& actor, std::int64_t id,
-                                    const std::string& note) {
-  return change(who, actor, id, "reopen", note);
+                                    const std::string& note, std::optional<int> version) {
+  return change(who, actor, id, "reopen", note, version);
 }
 
 nlohmann::json IssueService::list(const Principal& who, std::optional<std::int64_t> project,

@@ -41,13 +41,13 @@ class IssueService {
                        const IssueInput& in);
   // The office moves an open issue one level up (at most 3), with a note.
   nlohmann::json escalate(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,
-                          const std::string& note);
+                          const std::string& note, std::optional<int> version = std::nullopt);
   // The responsible unit or the office resolves it (a resolution is required); the office may
   // reopen it.
   nlohmann::json resolve(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,
-                         const std::string& resolution);
+                         const std::string& resolution, std::optional<int> version = std::nullopt);
   nlohmann::json reopen(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,
-                        const std::string& note);
+                        const std::string& note, std::optional<int> version = std::nullopt);
   // Issues in scope: project, status (open|resolved), level, overdue=true (open past deadline),
   // kind, responsible unit. The summary counts what the other filters than status and overdue keep.
   nlohmann::json list(const platform::Principal& who, std::optional<std::int64_t> project,
@@ -63,7 +63,7 @@ class IssueService {
 
  private:
   nlohmann::json change(const platform::Principal& who, const platform::Actor& actor, std::int64_t id,
-                        const std::string& action, const std::string& note);
+                        const std::string& action, const std::string& note, std::optional<int> version);
   platform::Runtime& rt_;
   ProjectService& projects_;
 };

@@ -312,12 +312,15 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
          }});
   auto& issues = *issues_;
   auto& attraction = *attraction_;
+  // {note, version}: the version, when given, must be the issue's (409 stale otherwise).
   auto note_of = [](const Request& req, const char* key) {
     const auto body = req.json_object();
     platform::Fields f(body, {key, "version"});
     auto note = f.str(key, 2000);
+    std::optional<int> version;
+    if (body.contains("version")) version = static_cast<int>(f.integer("version", 1, INT32_MAX));
     f.done();
-    return note;
+    return std::pair(note, version);
   };
   r.add({"GET", "/api/projects/issues", "projects:read", true, tag,
          "Issue lists in scope: project, status (open|resolved), level (1-3), overdue=true, kind, unit",
@@ -342,19 +345,21 @@ void ProjectsModule::register_routes(platform::Runtime& rt) {
   r.add({"POST", "/api/projects/issues/{id}/escalate", "projects:manage", true, tag,
          "Move an open issue one level up (note): 1 owner and unit, 2 joint meeting, 3 district government",
          [&issues, note_of](const Request& req, const Principal* who) {
-           return Response::json(
-               200, issues.escalate(*who, platform::actor_of(req, who), req.id_param(), note_of(req, "note")));
+           const auto [note, version] = note_of(req, "note");
+           return Response::json(200,
+                                 issues.escalate(*who, platform::actor_of(req, who), req.id_param(), note, version));
          }});
   r.add({"POST", "/api/projects/issues/{id}/resolve", "projects:read", true, tag,
          "Resolve an issue (the responsible unit or the office): resolution",
          [&issues, note_of](const Request& req, const Principal* who) {
-           return Response::json(
-               200, issues.resolve(*who, platform::actor_of(req, who), req.id_param(), note_of(req, "resolution")));
+           const auto [note, version] = note_of(req, "resolution");
+           return Response::json(200,
+                                 issues.resolve(*who, platform::actor_of(req, who), req.id_param(), note, version));
          }});
   r.add({"POST", "/api/projects/issues/{id}/reopen", "projects:manage", true, tag, "Reopen a resolved issue (note)",
          [&issues, note_of](const Request& req, const Principal* who) {
-           return Response::json(
-               200, issues.reopen(*who, platform::actor_of(req, who), req.id_param(), note_of(req, "note")));
+           const auto [note, version] = note_of(req, "note");
+           return Response::json(200, issues.reopen(*who, platform::actor_of(req, who), req.id_param(), note, version));
          }});
   r.add({"GET", "/api/projects/meetings", "projects:read", true, tag, "Joint meetings (联席会议), newest first",
          [&issues](const Request&, const Principal* who) { return Response::json(200, issues.meetings(*who)); }});

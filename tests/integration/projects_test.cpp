@@ -497,6 +497,14 @@ TEST(Projects, IssuesClimbThreeLevelsAndMeetingsDecideThem) {
   EXPECT_EQ(
       http("POST", "/api/projects/issues/" + iid + "/escalate", json{{"note", "再提"}}.dump(), bearer(office())).status,
       409);
+  // A version that is not the issue's is refused as stale and changes nothing.
+  r = http("GET", "/api/projects/issues/" + iid, "", bearer(office()));
+  const int seen = r.json()["version"].get<int>();
+  EXPECT_EQ(http("POST", "/api/projects/issues/" + iid + "/resolve",
+                 json{{"resolution", "旧页面"}, {"version", seen - 1}}.dump(), bearer(office()))
+                .status,
+            409);
+  EXPECT_EQ(http("GET", "/api/projects/issues/" + iid, "", bearer(office())).json()["status"], "open");
   // A meeting decides it; a decision naming an unknown issue stores nothing.
   const json meeting = {{"held_on", "2026-10-09"},
                         {"title", "重点项目联席会议"},
