@@ -8,26 +8,13 @@ namespace {
 
 constexpr Yuan kMaxYuan = 100'000'000'000'000;  // 10^14 元: a hundred trillion
 
-__int128 round_half_even128(__int128 num, __int128 den) {
-  const bool negative = num < 0;
-  const __int128 a = negative ? -num : num;
-  __int128 q = a / den;
-  const __int128 r = a % den;
-  if (r * 2 > den || (r * 2 == den && q % 2 == 1)) ++q;
-  return negative ? -q : q;
-}
-
 std::string format_scaled(Yuan yuan, std::int64_t unit, int decimals) {
   // yuan / unit with `decimals` places: round yuan × 10^decimals / unit, then place the point.
-  const auto scaled = round_half_even128(static_cast<__int128>(yuan) * platform::pow10(decimals), unit);
+  const auto scaled = platform::round_half_even128(static_cast<__int128>(yuan) * platform::pow10(decimals), unit);
   return platform::format_scaled(static_cast<std::int64_t>(scaled), decimals, decimals);
 }
 
 }  // namespace
-
-std::int64_t Fraction::rounded(int decimals) const {
-  return static_cast<std::int64_t>(round_half_even128(num * platform::pow10(decimals), den));
-}
 
 std::optional<Yuan> parse_wan(std::string_view text) {
   const auto dot = text.find('.');

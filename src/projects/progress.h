@@ -8,6 +8,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include "platform/numeric/decimal.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,15 +19,8 @@ namespace ecity::projects {
 
 using Yuan = std::int64_t;
 
-// An exact ratio num/den (den > 0) of two amounts, e.g. a share of a plan or points behind it.
-struct Fraction {
-  __int128 num = 0, den = 1;
-  // The value × 10^decimals rounded half to even (GB/T 8170).
-  std::int64_t rounded(int decimals) const;
-  // Whether the value is ≥ (or >) `tenths` / 10, exactly.
-  bool at_least_tenths(std::int64_t tenths) const { return num * 10 >= static_cast<__int128>(tenths) * den; }
-  bool above_tenths(std::int64_t tenths) const { return num * 10 > static_cast<__int128>(tenths) * den; }
-};
+// An exact ratio of two amounts (platform/numeric/decimal.h).
+using Fraction = platform::Fraction;
 
 // An amount in 万元 as written ("1234.56", "-3", ".5"; at most 4 decimals, i.e. whole 元) → 元;
 // nullopt for anything else or beyond ±10^14 元.

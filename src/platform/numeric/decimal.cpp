@@ -104,4 +104,17 @@ std::string plain_decimal(std::string_view text) {
   return (negative ? "-" : "") + digits;
 }
 
+__int128 round_half_even128(__int128 num, __int128 den) {
+  const bool negative = num < 0;
+  const __int128 a = negative ? -num : num;
+  __int128 q = a / den;
+  const __int128 r = a % den;
+  if (r * 2 > den || (r * 2 == den && q % 2 == 1)) ++q;
+  return negative ? -q : q;
+}
+
+std::int64_t Fraction::rounded(int decimals) const {
+  return static_cast<std::int64_t>(round_half_even128(num * pow10(decimals), den));
+}
+
 }  // namespace ecity::platform

@@ -23,6 +23,21 @@ std::int64_t round_half_even(std::int64_t num, std::int64_t den);
 // num / den rounded up (towards +infinity). REQUIRES: den > 0.
 std::int64_t ceil_div(std::int64_t num, std::int64_t den);
 
+// An exact ratio num/den (den > 0) of two figures, e.g. a share of a plan, points behind it, a
+// growth rate: compared exactly, rounded only when shown.
+struct Fraction {
+  __int128 num = 0, den = 1;
+  // The value × 10^decimals rounded half to even (GB/T 8170). REQUIRES: decimals <= 18.
+  std::int64_t rounded(int decimals) const;
+  // Whether the value is ≥ (or >) `tenths` / 10, exactly.
+  bool at_least_tenths(std::int64_t tenths) const { return num * 10 >= static_cast<__int128>(tenths) * den; }
+  bool above_tenths(std::int64_t tenths) const { return num * 10 > static_cast<__int128>(tenths) * den; }
+};
+
+// num / den rounded to the nearest integer, an exact half to the even neighbour, on 128 bits.
+// REQUIRES: den > 0.
+__int128 round_half_even128(__int128 num, __int128 den);
+
 // Parses a plain decimal ("12", "-3.5", ".35", "0.350") into value × 10^scale. Digits beyond
 // `scale` are rounded by GB/T 8170 on the text itself. nullopt for anything else: empty text,
 // signs alone, exponents, spaces, junk, more than 15 integer digits (or than 18 - scale, which
