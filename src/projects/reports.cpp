@@ -165,6 +165,16 @@ std::vector<ReportPhoto> load_photos(soci::session& sql, std::int64_t report) {
   return out;
 }
 
+// Inside the transaction that changes a report's photos: the report is still not accepted (it
+// may have been accepted since it was read).
+void still_open(Tx& tx, std::int64_t report) {
+  long long rid = report;
+  std::string status;
+  tx.sql << "SELECT status FROM prj_reports WHERE id = :r", soci::use(rid), soci::into(status);
+  if (status == "accepted")
+    throw Error::conflict("state", "月报已通过，照片不能再更改", "the report is accepted; its photos are final");
+}
+
 }  // namespace
 
 nlohmann::json photo_json(const ReportPhoto& p) {
@@ -207,6 +217,7 @@ ReportPhoto ReportService::add_photo(const Principal& who, const platform::Actor
   ph.uploaded_at = platform::now_ms();
   rt_.db.write([&](Tx& tx) {
     long long rid = id, n = 0, size = ph.size, at = ph.uploaded_at, pid = 0;
+    still_open(tx, id);
     tx.sql << "SELECT COUNT(*) FROM prj_report_photos WHERE report_id = :r", soci::use(rid), soci::into(n);
     if (n >= kMaxReportPhotos)
       throw Error::conflict("too-many-photos", fmt::format("每份月报最多 {} 张照片", kMaxReportPhotos),
@@ -233,6 +244,7 @@ void ReportService::remove_photo(const Principal& who, const platform::Actor& ac
   if (r->status == "accepted")
     throw Error::conflict("state", "已通过的月报不能删除照片", "an accepted report keeps its photos");
   rt_.db.write([&](Tx& tx) {
+    still_open(tx, id);
     std::optional<ReportPhoto> found;
     for (auto& p : load_photos(tx.sql, id))
       if (p.id == photo) found = p;
