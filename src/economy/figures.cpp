@@ -50,7 +50,9 @@ std::optional<std::int64_t> two_year_average_growth(Value growth_this, Value gro
   // move an irrational root, which never lies on a rounding tie.
   const __int128 a = static_cast<__int128>(1'000'000) + growth_this;
   const __int128 b = static_cast<__int128>(1'000'000) + growth_last;
-  if (a <= 0 || b <= 0) return std::nullopt;
+  // N·10^8 must fit 128 bits: rates beyond about 10^9 % are not figures anyone publishes.
+  constexpr __int128 kMaxProduct = static_cast<__int128>(1'000'000'000'000'000) * 1'000'000'000'000'000;  // 10^30
+  if (a <= 0 || b <= 0 || a > kMaxProduct / b) return std::nullopt;
   const auto s = static_cast<__int128>(isqrt(static_cast<unsigned __int128>(a * b) * 100'000'000));
   return static_cast<std::int64_t>(
       platform::round_half_even128((s - 10'000'000'000) * platform::pow10(decimals), 100'000'000));

@@ -44,7 +44,7 @@ Value single_month(Value ytd, std::optional<Value> ytd_before);
 
 // The two-year average growth (两年平均增长) from the published rates of this year and last
 // (percent × 10^4): (√((1 + g₁/100)(1 + g₂/100)) − 1) × 100, as value × 10^decimals rounded
-// half to even. nullopt when either year fell by 100 % or more.
+// half to even. nullopt when either year fell by 100 % or more, or for rates beyond ~10^9 %.
 std::optional<std::int64_t> two_year_average_growth(Value growth_this, Value growth_last, int decimals);
 
 // Ranks among peers, highest first, ties sharing the best place (1, 2, 2, 4); a peer without a

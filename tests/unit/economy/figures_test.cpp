@@ -46,6 +46,9 @@ TEST(EconomyGrowth, TwoYearAverageIsTheGeometricMean) {
   EXPECT_EQ(two_year_average_growth(v("10"), v("-10"), 2), -50);  // √0.99 = 0.994987… → −0.50
   EXPECT_EQ(two_year_average_growth(v("21"), v("0"), 1), 100);    // √1.21 = 1.1 exactly → 10.0
   EXPECT_FALSE(two_year_average_growth(v("-100"), v("5"), 1));
+  // Absurd rates (the largest values parse_value accepts) give nothing rather than a wrapped root.
+  EXPECT_FALSE(two_year_average_growth(v("999999999999"), v("999999999999"), 1));
+  EXPECT_EQ(two_year_average_growth(v("300"), v("0"), 1), 1000);  // √4 = 2 → +100.0 %
 }
 
 TEST(EconomyRanks, TiesShareTheBestPlaceAndGapsFollow) {
