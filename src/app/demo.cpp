@@ -96,6 +96,8 @@ DemoLogin load_demo(Runtime& rt, const std::string& data_dir, const std::optiona
       // The key-projects office and a unit that leads projects (roles from the projects module).
       {"xiangmu", "区重点项目推进科（演示）", "200002001", nullptr, "project_office"},
       {"gongxin", "区工信局项目联络员（演示）", "200005", nullptr, "dept_admin"},
+      // The statistics bureau's officer who enters economic figures (role from the economy module).
+      {"tongji", "区统计局统计员（演示）", "200024", nullptr, "statistics_officer"},
       // The service account of an Open311 application (register its key in the console).
       {"open311app", "开放接口应用账号（演示）", nullptr, nullptr, "open311_client"},
   };

@@ -6,6 +6,8 @@
 #include "app/modules.h"
 #include "app/process.h"
 #include "appeals/demo_year.h"
+#include "economy/demo.h"
+#include "economy/module.h"
 #include "environment/demo.h"
 #include "environment/module.h"
 #include "platform/calendar/store.h"
@@ -258,6 +260,10 @@ int main(int argc, char** argv) {
           std::cout << "key projects: " << p.projects << " projects, " << p.reports << " accepted reports (2022: plan "
                     << projects::format_yi(p.planned) << " 亿元, accepted " << projects::format_yi(p.accepted)
                     << " 亿元) in " << std::fixed << std::setprecision(1) << seconds << " s\n";
+      }
+      {
+        const auto n = economy::load_demo_figures(rt.module<economy::EconomyModule>()->figures());
+        std::cout << "economy: " << n << " figures added (2021-2022)\n";
       }
       {
         const auto water = environment::load_demo_water(rt);

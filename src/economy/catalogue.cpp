@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <set>
 
 namespace ecity::economy {
@@ -30,6 +31,63 @@ std::optional<int> number(std::string_view s) {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || s.empty() || s[0] == '-' || s[0] == '+') return std::nullopt;
   return v;
+}
+
+using FieldError = std::function<Error(const std::string& field, const std::string& zh, const std::string& en)>;
+
+Indicator parse_entry(const nlohmann::json& e, const FieldError& err) {
+  if (!e.is_object()) throw err("", "应为对象", "must be an object");
+  auto text = [&](const char* key, bool required) -> std::string {
+    if (!e.contains(key)) {
+      if (required) throw err(key, "必填", "is required");
+      return "";
+    }
+    if (!e[key].is_string()) throw err(key, "应为文本", "must be text");
+    return e[key].get<std::string>();
+  };
+  auto flag = [&](const char* key) {
+    if (!e.contains(key)) throw err(key, "必填", "is required");
+    if (!e[key].is_boolean()) throw err(key, "应为 true 或 false", "must be true or false");
+    return e[key].get<bool>();
+  };
+  Indicator x;
+  x.code = text("code", true);
+  if (!valid_code(x.code))
+    throw err("code", "应为小写字母开头的 2–48 位字母、数字或下划线", "must match [a-z][a-z0-9_]{1,47}");
+  x.name = text("name", true);
+  if (x.name.empty() || x.name.size() > 100) throw err("name", "应为 1–100 字节", "must be 1-100 bytes");
+  x.name_en = text("name_en", false);
+  x.unit = text("unit", true);
+  if (std::find(known_units().begin(), known_units().end(), x.unit) == known_units().end())
+    throw err("unit", "未知单位", "unknown unit");
+  const auto basis = text("price_basis", true);
+  if (basis == "current")
+    x.price_basis = PriceBasis::kCurrent;
+  else if (basis == "comparable")
+    x.price_basis = PriceBasis::kComparable;
+  else if (basis == "physical")
+    x.price_basis = PriceBasis::kPhysical;
+  else
+    throw err("price_basis", "应为 current、comparable 或 physical", "must be current, comparable or physical");
+  const auto freq = text("frequency", true);
+  if (freq == "monthly")
+    x.frequency = Frequency::kMonthly;
+  else if (freq == "quarterly")
+    x.frequency = Frequency::kQuarterly;
+  else if (freq == "yearly")
+    x.frequency = Frequency::kYearly;
+  else
+    throw err("frequency", "应为 monthly、quarterly 或 yearly", "must be monthly, quarterly or yearly");
+  x.cumulative = flag("cumulative");
+  x.growth_only = flag("growth_only");
+  if (!e.contains("decimals") || !e["decimals"].is_number_integer() || e["decimals"].get<int>() < 0 ||
+      e["decimals"].get<int>() > 4)
+    throw err("decimals", "应为 0–4 的整数", "must be an integer 0-4");
+  x.decimals = e["decimals"].get<int>();
+  if (x.growth_only && x.unit != "%")
+    throw err("unit", "只发布增速的指标单位应为 %", "a growth-only indicator is in %");
+  x.department = text("department", false);
+  return x;
 }
 
 }  // namespace
@@ -72,63 +130,19 @@ std::vector<Indicator> parse_catalogue(const nlohmann::json& j) {
   std::set<std::string> codes;
   const auto& list = j["indicators"];
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const auto& e = list[i];
-    if (!e.is_object()) throw invalid(i, "", "应为对象", "must be an object");
-    auto text = [&](const char* key, bool required) -> std::string {
-      if (!e.contains(key)) {
-        if (required) throw invalid(i, key, "必填", "is required");
-        return "";
-      }
-      if (!e[key].is_string()) throw invalid(i, key, "应为文本", "must be text");
-      return e[key].get<std::string>();
-    };
-    auto flag = [&](const char* key) {
-      if (!e.contains(key)) throw invalid(i, key, "必填", "is required");
-      if (!e[key].is_boolean()) throw invalid(i, key, "应为 true 或 false", "must be true or false");
-      return e[key].get<bool>();
-    };
-    Indicator x;
-    x.code = text("code", true);
-    if (!valid_code(x.code))
-      throw invalid(i, "code", "应为小写字母开头的 2–48 位字母、数字或下划线", "must match [a-z][a-z0-9_]{1,47}");
+    auto x = parse_entry(list[i], [i](const std::string& field, const std::string& zh, const std::string& en) {
+      return invalid(i, field, zh, en);
+    });
     if (!codes.insert(x.code).second) throw invalid(i, "code", "重复", "is given twice");
-    x.name = text("name", true);
-    if (x.name.empty() || x.name.size() > 100) throw invalid(i, "name", "应为 1–100 字节", "must be 1-100 bytes");
-    x.name_en = text("name_en", false);
-    x.unit = text("unit", true);
-    if (std::find(known_units().begin(), known_units().end(), x.unit) == known_units().end())
-      throw invalid(i, "unit", "未知单位", "unknown unit");
-    const auto basis = text("price_basis", true);
-    if (basis == "current")
-      x.price_basis = PriceBasis::kCurrent;
-    else if (basis == "comparable")
-      x.price_basis = PriceBasis::kComparable;
-    else if (basis == "physical")
-      x.price_basis = PriceBasis::kPhysical;
-    else
-      throw invalid(i, "price_basis", "应为 current、comparable 或 physical",
-                    "must be current, comparable or physical");
-    const auto freq = text("frequency", true);
-    if (freq == "monthly")
-      x.frequency = Frequency::kMonthly;
-    else if (freq == "quarterly")
-      x.frequency = Frequency::kQuarterly;
-    else if (freq == "yearly")
-      x.frequency = Frequency::kYearly;
-    else
-      throw invalid(i, "frequency", "应为 monthly、quarterly 或 yearly", "must be monthly, quarterly or yearly");
-    x.cumulative = flag("cumulative");
-    x.growth_only = flag("growth_only");
-    if (!e.contains("decimals") || !e["decimals"].is_number_integer() || e["decimals"].get<int>() < 0 ||
-        e["decimals"].get<int>() > 4)
-      throw invalid(i, "decimals", "应为 0–4 的整数", "must be an integer 0-4");
-    x.decimals = e["decimals"].get<int>();
-    if (x.growth_only && x.unit != "%")
-      throw invalid(i, "unit", "只发布增速的指标单位应为 %", "a growth-only indicator is in %");
-    x.department = text("department", false);
     out.push_back(std::move(x));
   }
   return out;
+}
+
+Indicator parse_indicator(const nlohmann::json& e) {
+  return parse_entry(e, [](const std::string& field, const std::string& zh, const std::string& en) {
+    return Error::invalid("validation", field + "：" + zh, field + ": " + en).on_field(field, zh, en);
+  });
 }
 
 nlohmann::json indicator_json(const Indicator& i) {

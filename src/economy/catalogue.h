@@ -40,6 +40,9 @@ const std::vector<std::string_view>& known_units();
 // name, an unknown unit, price basis or frequency, decimals outside 0–4, a growth-only indicator
 // whose unit is not %.
 std::vector<Indicator> parse_catalogue(const nlohmann::json& j);
+// One indicator as a request gives it; the same rules, errors (invalid "validation") naming the
+// field itself.
+Indicator parse_indicator(const nlohmann::json& entry);
 nlohmann::json indicator_json(const Indicator& i);
 
 // A period of a frequency: 2022-09 (monthly), 2022-Q3 (quarterly), 2022 (yearly).

@@ -38,11 +38,6 @@ std::string tenths_text(const nlohmann::json& v) {
   return fmt::format("{:.1f}", v.get<double>());  // the value was rounded to one decimal already
 }
 
-Error cell_error(std::size_t row, const std::string& column, const std::string& zh, const std::string& en) {
-  return Error::invalid("table-invalid", fmt::format("第 {} 行「{}」：{}", row, column, zh),
-                        fmt::format("row {}, column {}: {}", row, column, en));
-}
-
 }  // namespace
 
 const std::vector<std::string>& dispatch_header() {
@@ -165,22 +160,22 @@ DispatchImportResult DispatchService::import(const Principal& who, const platfor
                         : !name.empty() && by_name.count(name) ? &by_name[name]
                                                                : nullptr;
       if (hit == nullptr)
-        throw cell_error(line, code.empty() ? kName : kCode,
-                         "没有这个项目（或不在您的范围内）：" + (code.empty() ? name : code),
-                         "no such project in your scope: " + (code.empty() ? name : code));
+        throw platform::table_cell_error(line, code.empty() ? kName : kCode,
+                                         "没有这个项目（或不在您的范围内）：" + (code.empty() ? name : code),
+                                         "no such project in your scope: " + (code.empty() ? name : code));
       if (amount_text.empty()) {
         ++result.skipped;
         continue;
       }
       const auto amount = parse_wan(amount_text);
       if (!amount || *amount < 0)
-        throw cell_error(line, kAmount, "应为非负金额（万元，至多 4 位小数）：" + amount_text,
-                         "must be a non-negative amount in 10k yuan: " + amount_text);
+        throw platform::table_cell_error(line, kAmount, "应为非负金额（万元，至多 4 位小数）：" + amount_text,
+                                         "must be a non-negative amount in 10k yuan: " + amount_text);
       if (*amount > hit->second)
-        throw cell_error(line, kAmount, "超过项目总投资", "exceeds the project's total investment");
+        throw platform::table_cell_error(line, kAmount, "超过项目总投资", "exceeds the project's total investment");
       if (auto [it, fresh] = seen.emplace(hit->first, line); !fresh)
-        throw cell_error(line, kCode, fmt::format("与第 {} 行是同一个项目", it->second),
-                         fmt::format("the same project as row {}", it->second));
+        throw platform::table_cell_error(line, kCode, fmt::format("与第 {} 行是同一个项目", it->second),
+                                         fmt::format("the same project as row {}", it->second));
       long long pid = hit->first, a = *amount;
       int y = year, m = month;
       long long stored = 0;

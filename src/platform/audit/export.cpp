@@ -4,6 +4,7 @@
 
 #include "platform/error.h"
 
+#include <fmt/format.h>
 #include <sodium.h>
 #include <xlsxwriter.h>
 
@@ -44,7 +45,9 @@ std::string to_csv(const Table& t) {
   return out;
 }
 
-std::string to_xlsx(const Table& t, const std::string& sheet_name) {
+std::string to_xlsx(const Table& t, const std::string& sheet_name) { return to_xlsx({{sheet_name, &t}}); }
+
+std::string to_xlsx(const std::vector<std::pair<std::string, const Table*>>& sheets) {
   unsigned char rnd[8];
   randombytes_buf(rnd, sizeof rnd);
   char hex[17];
@@ -54,26 +57,35 @@ std::string to_xlsx(const Table& t, const std::string& sheet_name) {
   opts.constant_memory = LXW_TRUE;
   lxw_workbook* wb = workbook_new_opt(path.c_str(), &opts);
   if (wb == nullptr) throw Error::internal();
-  lxw_worksheet* ws = workbook_add_worksheet(wb, sheet_name.c_str());
   lxw_format* bold = workbook_add_format(wb);
   format_set_bold(bold);
-  for (std::size_t c = 0; c < t.header.size(); ++c)
-    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.header[c].c_str(), bold);
-  for (std::size_t r = 0; r < t.rows.size(); ++r)
-    for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
-      const auto& cell = t.rows[r][c];
-      const auto row = static_cast<lxw_row_t>(r + 1);
-      const auto col = static_cast<lxw_col_t>(c);
-      if (c < t.numeric.size() && t.numeric[c] && !cell.empty()) {
-        char* end = nullptr;
-        const double v = std::strtod(cell.c_str(), &end);
-        if (end == cell.c_str() + cell.size() && std::isfinite(v)) {
-          worksheet_write_number(ws, row, col, v, nullptr);
-          continue;
-        }
-      }
-      worksheet_write_string(ws, row, col, cell.c_str(), nullptr);
+  for (const auto& [sheet_name, table] : sheets) {
+    const Table& t = *table;
+    lxw_worksheet* ws = workbook_add_worksheet(wb, sheet_name.c_str());
+    if (ws == nullptr) {
+      workbook_close(wb);
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+      throw Error::internal();
     }
+    for (std::size_t c = 0; c < t.header.size(); ++c)
+      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.header[c].c_str(), bold);
+    for (std::size_t r = 0; r < t.rows.size(); ++r)
+      for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
+        const auto& cell = t.rows[r][c];
+        const auto row = static_cast<lxw_row_t>(r + 1);
+        const auto col = static_cast<lxw_col_t>(c);
+        if (c < t.numeric.size() && t.numeric[c] && !cell.empty()) {
+          char* end = nullptr;
+          const double v = std::strtod(cell.c_str(), &end);
+          if (end == cell.c_str() + cell.size() && std::isfinite(v)) {
+            worksheet_write_number(ws, row, col, v, nullptr);
+            continue;
+          }
+        }
+        worksheet_write_string(ws, row, col, cell.c_str(), nullptr);
+      }
+  }
   lxw_error err = workbook_close(wb);
   std::string out;
   if (err == LXW_NO_ERROR) {
@@ -164,6 +176,14 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
                          "line " + std::to_string(line) + ": an unterminated quote");
   if (!cell.empty() || !row.empty()) end_row();
   return rows;
+}
+
+Error table_cell_error(std::size_t row, const std::string& column, const std::string& zh, const std::string& en) {
+  Error e = Error::invalid("table-invalid", fmt::format("第 {} 行「{}」：{}", row, column, zh),
+                           fmt::format("row {}, column {}: {}", row, column, en));
+  e.extra()["row"] = row;
+  e.extra()["column"] = column;
+  return e;
 }
 
 std::vector<std::vector<std::string>> read_table_upload(std::string_view bytes) {

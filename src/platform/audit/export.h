@@ -4,9 +4,11 @@
 // uploads: a table read from CSV or XLSX.
 #pragma once
 
+#include "platform/error.h"
 #include "platform/http/message.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ecity::platform {
@@ -22,6 +24,8 @@ struct Table {
 std::string to_csv(const Table& t);
 // Throws Error (internal) if the workbook cannot be written.
 std::string to_xlsx(const Table& t, const std::string& sheet_name);
+// A workbook of several sheets, in order (names unique, at most 31 characters, no []:*?/\).
+std::string to_xlsx(const std::vector<std::pair<std::string, const Table*>>& sheets);
 
 // The HTTP answer for ?format=csv|xlsx (csv by default): the file as an attachment named
 // base.csv / base.xlsx. Throws Error (invalid) for another format.
@@ -33,5 +37,8 @@ Response export_response(const Request& req, const Table& t, const std::string& 
 std::vector<std::vector<std::string>> parse_csv(std::string_view text);
 // An uploaded table: XLSX (first sheet) when the bytes are a ZIP archive, else CSV.
 std::vector<std::vector<std::string>> read_table_upload(std::string_view bytes);
+// The error of one cell of an uploaded table (invalid "table-invalid"): "第 3 行「数值」：…",
+// "row 3, column 数值: …", with `row` and `column` as members of the problem.
+Error table_cell_error(std::size_t row, const std::string& column, const std::string& zh, const std::string& en);
 
 }  // namespace ecity::platform

@@ -121,6 +121,12 @@ Database::Lease::~Lease() {
   db_.pool_->give_back(pos_);
 }
 
+void serialize_on(Tx& tx, const std::string& key) {
+  if (tx.dialect != Dialect::kPostgresql) return;
+  std::string k = key;
+  tx.sql << "SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))", soci::use(k);
+}
+
 void Database::begin(soci::session& sql) {
   try {
     if (dialect_ == Dialect::kSqlite) {

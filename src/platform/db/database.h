@@ -55,6 +55,12 @@ class Tx {
   std::vector<std::function<void()>> after_commit_;
 };
 
+// Makes concurrent transactions that touch the thing named `key` (e.g. "eco_figure:gdp/…")
+// take turns until they end: one that reads and then writes it sees the other's committed write.
+// PostgreSQL: a transaction-scoped advisory lock on the key's hash; SQLite: nothing to do, its
+// write transactions (BEGIN IMMEDIATE) already take turns.
+void serialize_on(Tx& tx, const std::string& key);
+
 class Database {
  public:
   // Opens `config.pool_size` sessions. Throws ecity::Error (unavailable) if the database
