@@ -141,9 +141,8 @@ void EconomyModule::register_routes(platform::Runtime& rt) {
            const auto r = figures.put(*who, platform::actor_of(req, who), ind.code, param(req, "area"),
                                       param(req, "period"), req.json_object());
            nlohmann::json warnings = nlohmann::json::array();
-           const bool en = req.prefers_english();
            for (const auto& w : r.warnings)
-             warnings.push_back({{"code", w.code}, {"message", en ? w.en : w.zh}, {"zh", w.zh}, {"en", w.en}});
+             warnings.push_back({{"code", w.code}, {"message", w.zh}, {"message_en", w.en}});
            return Response::json(200, {{"item", figure_json(r.figure, ind, figures.area(r.figure.area).name)},
                                        {"changed", r.changed},
                                        {"warnings", warnings}});

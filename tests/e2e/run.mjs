@@ -2747,6 +2747,328 @@ async function prj_dispatch_roundtrip({ ctx, base, api }) {
 }
 prj_dispatch_roundtrip.timeoutMs = 90_000
 
+// --- economy ---------------------------------------------------------------------------
+
+const kEcoDistrict = '370404000000' // 峄城区
+const kEcoTanshan = '370404001000' // 坛山街道
+const kEcoGushao = '370404100000' // 古邵镇
+const kEcoCsvHeader = '指标代码,地区代码,期别,数值,单位,同比增长(%),口径,来源'
+
+// The stored figures of an indicator and area over a year, by period.
+async function ecoValues(api, token, indicator, area, year) {
+  const r = await api.call('GET', `/api/economy/values?indicator=${indicator}&area=${area}&year=${year}`, { token })
+  assert(r.status === 200, `GET /api/economy/values ${indicator}/${area}/${year}: HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  return new Map(r.json.items.map((x) => [x.period, x]))
+}
+
+const isEcoValues = (indicator, area, year) => (r) => {
+  if (!isApi('/api/economy/values')(r)) return false
+  const q = new URL(r.url()).searchParams
+  return q.get('indicator') === indicator && q.get('area') === area && q.get('year') === String(year)
+}
+
+// Opens the values page on an indicator, area and year (as a link would) and waits for its figures.
+async function openEcoValues(page, base, indicator, area, year) {
+  const [r] = await Promise.all([
+    page.waitForResponse(isEcoValues(indicator, area, year)),
+    page.goto(`${base}/#/economy/values?indicator=${indicator}&area=${area}&year=${year}`),
+  ])
+  assert(r.status() === 200, `the values page's figures answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  await page.locator(`${sel('eco-values-table')} .el-table__body-wrapper tbody tr`).first().waitFor()
+  return r.json()
+}
+
+async function openEcoBulletin(page, base, period) {
+  const [r] = await Promise.all([page.waitForResponse(isApi('/api/economy/bulletin')), page.goto(`${base}/#/economy/bulletin?period=${period}`)])
+  assert(r.status() === 200, `GET /api/economy/bulletin answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`)
+  assert(new URL(r.url()).searchParams.get('period') === period, `the bulletin asked for ${r.url()}`)
+  return r.json()
+}
+
+// Waits until the element's text contains `want`.
+async function expectTextContains(page, test, want) {
+  await page
+    .waitForFunction(([s, w]) => (document.querySelector(s)?.textContent || '').includes(w), [sel(test), want], { timeout: kActionTimeoutMs })
+    .catch(async () => {
+      const got = await page.locator(sel(test)).first().textContent().catch(() => '(missing)')
+      throw new Error(`${test} shows "${String(got).trim()}", expected it to contain "${want}"`)
+    })
+}
+
+// The statistics officer reads the bulletin of September 2022 (budget revenue 9.24 亿元 +1.4 %,
+// GDP 前三季度 138.74 亿元 +4.5 %, foreign capital +180.7 % in the table and 增长1.8倍 in words)
+// and downloads it as XLSX; enters 9.30 亿元 +2.1 % for the district's budget revenue of
+// 2022-09 on the values page; the row shows revision 2, its history revision 2 (9.30) over
+// revision 1 (9.24), and the bulletin the new figure.
+async function eco_enter_value_bulletin({ ctx, base, api }) {
+  const token = await api.login('tongji', kAdminPassword)
+  const before = (await ecoValues(api, token, 'budget_revenue', kEcoDistrict, 2022)).get('2022-09')
+  assert(before && before.value === '9.24' && before.growth === '1.4' && before.revision === 1, `the demo's budget revenue of 2022-09: ${JSON.stringify(before)}`)
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'tongji')
+  await page.locator(sel('menu-eco-bulletin')).waitFor()
+  const bulletin = await openEcoBulletin(page, base, '2022-09')
+  await expectText(page, 'page-title', '经济运行简报')
+  await expectText(page, 'eco-bulletin-title', '峄城区经济运行简报')
+  await expectText(page, 'eco-bulletin-label', bulletin.label)
+  await expectText(page, 'eco-bulletin-value-budget_revenue', '9.24')
+  await expectText(page, 'eco-bulletin-growth-budget_revenue', '1.4')
+  await expectText(page, 'eco-bulletin-value-gdp', '138.74')
+  await expectText(page, 'eco-bulletin-growth-gdp', '4.5')
+  await expectText(page, 'eco-bulletin-growth-foreign_capital', '180.7')
+  await expectTextContains(page, 'eco-bulletin-words-foreign_capital', '7791万美元，增长1.8倍')
+  await expectTextContains(page, 'eco-bulletin-words-gdp', '138.74亿元，增长4.5%')
+  await page.locator(`${sel('eco-bulletin-trend')} canvas`).first().waitFor()
+
+  // The XLSX of the same bulletin, through the console's download.
+  await catchDownloads(page)
+  const [xlsx] = await Promise.all([page.waitForResponse(isApi('/api/economy/bulletin.xlsx')), page.locator(sel('eco-bulletin-export-xlsx')).click()])
+  assert(xlsx.status() === 200 && new URL(xlsx.url()).searchParams.get('period') === '2022-09', `the XLSX export: HTTP ${xlsx.status()} ${xlsx.url()}`)
+  const file = await caughtDownload(page)
+  assert(file.name === '经济运行简报-2022-09.xlsx', `the download is named ${file.name}`)
+  assert(file.bytes.subarray(0, 2).toString('latin1') === 'PK', 'the download is not an XLSX (ZIP) file')
+
+  await page.locator(sel('menu-eco-values')).waitFor()
+  await openEcoValues(page, base, 'budget_revenue', kEcoDistrict, 2022)
+  await expectText(page, 'page-title', '数据填报')
+  await expectText(page, 'eco-value-value-2022-09', '9.24')
+  await expectText(page, 'eco-value-rev-2022-09', '1')
+  await page.locator(sel('eco-value-edit-2022-09')).click()
+  const dialog = page.locator(sel('eco-value-dialog'))
+  await dialog.waitFor()
+  assert((await dialog.locator(field('eco-value-unit')).inputValue()) === '亿元', 'the unit is not preset to the indicator\'s 亿元')
+  assert((await dialog.locator(field('eco-value-value')).inputValue()) === '9.24', 'the dialog does not start from the stored value')
+  await dialog.locator(field('eco-value-value')).fill('9.30')
+  await dialog.locator(field('eco-value-growth')).fill('2.1')
+  await dialog.locator(field('eco-value-source')).fill('区财政局')
+  const [put] = await Promise.all([
+    page.waitForResponse(isPath('PUT', `/api/economy/values/budget_revenue/${kEcoDistrict}/2022-09`)),
+    dialog.locator(sel('eco-value-save')).click(),
+  ])
+  assert(put.status() === 200, `the entry answered HTTP ${put.status()}: ${(await put.text()).slice(0, 300)}`)
+  const sent = put.request().postDataJSON()
+  assert(sent.value === '9.30' && sent.growth === '2.1' && sent.unit === '亿元' && sent.source === '区财政局', `the page sent ${JSON.stringify(sent)}`)
+  const saved = await put.json()
+  assert(saved.changed === true && saved.item.revision === 2 && saved.item.value === '9.30' && !saved.item.growth_conflict, `the entry: ${JSON.stringify(saved)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await expectText(page, 'eco-value-value-2022-09', '9.30')
+  await expectText(page, 'eco-value-growth-2022-09', '2.1')
+  await expectText(page, 'eco-value-rev-2022-09', '2')
+  assert((await page.locator(sel('eco-value-warnings')).count()) === 0, 'a consistent figure shows warnings')
+
+  const historyPath = `/api/economy/values/budget_revenue/${kEcoDistrict}/2022-09/history`
+  const [h] = await Promise.all([page.waitForResponse(isApi(historyPath)), page.locator(sel('eco-value-history-2022-09')).click()])
+  assert(h.status() === 200, `the history answered HTTP ${h.status()}`)
+  const history = (await h.json()).items
+  assert(
+    history.length === 2 && history[0].revision === 2 && history[0].value === '9.30' && history[1].revision === 1 && history[1].value === '9.24',
+    `the history: ${JSON.stringify(history)}`,
+  )
+  await page.locator(sel('eco-history-drawer')).waitFor()
+  await expectText(page, 'eco-history-value-2', '9.30')
+  await expectText(page, 'eco-history-value-1', '9.24')
+  await expectText(page, 'eco-history-growth-1', '1.4')
+
+  await openEcoBulletin(page, base, '2022-09')
+  await expectText(page, 'eco-bulletin-value-budget_revenue', '9.30')
+  await expectText(page, 'eco-bulletin-growth-budget_revenue', '2.1')
+  return page
+}
+
+// A file whose third row carries an unknown unit is refused naming row 3 and the column 单位,
+// and nothing of it is stored (not even its fine second row); the fine file then adds its two
+// figures, and the same file again leaves both unchanged.
+async function eco_import_all_or_nothing({ ctx, base, api }) {
+  const token = await api.login('tongji', kAdminPassword)
+  assert((await ecoValues(api, token, 'budget_revenue', kEcoDistrict, 2020)).size === 0, 'the district has budget revenue figures of 2020 already')
+  const csv = (rows) => Buffer.from(`\uFEFF${kEcoCsvHeader}\r\n${rows.join('\r\n')}\r\n`, 'utf8')
+  const row1 = `budget_revenue,${kEcoDistrict},2020-01,0.85,亿元,,,区财政局`
+  const row2 = `budget_revenue,${kEcoDistrict},2020-02,1.62,亿元,,,区财政局`
+  const bad = csv([row1, row2.replace(',亿元,', ',亿斤,')])
+  const good = csv([row1, row2])
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'tongji')
+  await page.locator(sel('menu-eco-values')).waitFor()
+  await openEcoValues(page, base, 'budget_revenue', kEcoDistrict, 2020)
+  await page.locator(sel('eco-values-import')).click()
+  const dialog = page.locator(sel('eco-import-dialog'))
+  await dialog.waitFor()
+  const upload = async (name, bytes) => {
+    const [r] = await Promise.all([
+      page.waitForResponse(isPath('POST', '/api/economy/import')),
+      dialog.locator(sel('eco-import-file')).setInputFiles({ name, mimeType: 'text/csv', buffer: bytes }),
+    ])
+    return r
+  }
+
+  const refused = await upload('bad.csv', bad)
+  assert(refused.status() === 400, `the bad file answered HTTP ${refused.status()}: ${(await refused.text()).slice(0, 300)}`)
+  const detail = await problemDetail(refused)
+  assert(detail.includes('第 3 行') && detail.includes('单位'), `the refusal names no row and column: ${detail}`)
+  await expectText(page, 'eco-import-detail', detail)
+  assert((await dialog.locator(sel('eco-import-result')).count()) === 0, 'the refused import shows a result')
+  assert((await ecoValues(api, token, 'budget_revenue', kEcoDistrict, 2020)).size === 0, 'the refused file stored figures')
+
+  const first = await upload('good.csv', good)
+  assert(first.status() === 200, `the good file answered HTTP ${first.status()}: ${(await first.text()).slice(0, 300)}`)
+  const added = await first.json()
+  assert(added.rows === 2 && added.added === 2 && added.revised === 0 && added.unchanged === 0, `the first import: ${JSON.stringify(added)}`)
+  await dialog.locator(sel('eco-import-result')).waitFor()
+  assert((await dialog.locator(sel('eco-import-error')).count()) === 0, 'the good import still shows the refusal')
+  await expectText(page, 'eco-import-rows', '2')
+  await expectText(page, 'eco-import-added', '2')
+  await expectText(page, 'eco-import-unchanged', '0')
+  const stored = await ecoValues(api, token, 'budget_revenue', kEcoDistrict, 2020)
+  assert(stored.get('2020-01')?.value === '0.85' && stored.get('2020-02')?.value === '1.62' && stored.size === 2, `stored after the import: ${JSON.stringify([...stored.values()])}`)
+
+  const again = await upload('good.csv', good)
+  assert(again.status() === 200, `the same file again answered HTTP ${again.status()}: ${(await again.text()).slice(0, 300)}`)
+  const same = await again.json()
+  assert(same.rows === 2 && same.added === 0 && same.revised === 0 && same.unchanged === 2, `the second import: ${JSON.stringify(same)}`)
+  await expectText(page, 'eco-import-added', '0')
+  await expectText(page, 'eco-import-unchanged', '2')
+  const still = await ecoValues(api, token, 'budget_revenue', kEcoDistrict, 2020)
+  assert(still.get('2020-01').revision === 1 && still.get('2020-02').revision === 1, 'importing the same file again made new revisions')
+
+  // The page asked for its figures again: the imported ones are listed.
+  await dialog.locator(sel('eco-import-close')).click()
+  await dialog.waitFor({ state: 'hidden' })
+  await expectText(page, 'eco-value-value-2020-01', '0.85')
+  await expectText(page, 'eco-value-value-2020-02', '1.62')
+  return page
+}
+
+// 坛山街道's admin enters figures for 坛山街道 (edit buttons, a save answered 200) and reads the
+// district's read-only (a notice, no edit button); 古邵镇 is not among the areas offered, a link
+// to it shows the server's refusal, and the server refuses a direct entry for it (403).
+async function eco_town_scope({ ctx, base, api }) {
+  const token = await api.login('tanshan', kAdminPassword)
+  const areas = await api.call('GET', '/api/economy/areas', { token })
+  assert(areas.status === 200, `GET /api/economy/areas: HTTP ${areas.status} ${areas.text.slice(0, 300)}`)
+  const offered = new Map(areas.json.items.map((a) => [a.code, a]))
+  assert(offered.get(kEcoTanshan)?.can_enter === true && offered.get(kEcoDistrict)?.can_enter === false && !offered.has(kEcoGushao), `tanshan's areas: ${areas.text.slice(0, 600)}`)
+  const own = (await ecoValues(api, token, 'budget_revenue', kEcoTanshan, 2022)).get('2022-09')
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'tanshan')
+  await page.locator(sel('menu-eco-values')).waitFor()
+  await openEcoValues(page, base, 'budget_revenue', kEcoTanshan, 2022)
+  await page.locator(sel('eco-value-edit-2022-09')).waitFor()
+  assert((await page.locator(sel('eco-values-readonly')).count()) === 0, '坛山街道 is read-only for its own admin')
+  await page.locator(sel('eco-value-edit-2022-09')).click()
+  const dialog = page.locator(sel('eco-value-dialog'))
+  await dialog.waitFor()
+  if (!own) await dialog.locator(field('eco-value-value')).fill('0.52')
+  await dialog.locator(field('eco-value-source')).fill('坛山街道财政所')
+  const [put] = await Promise.all([
+    page.waitForResponse(isPath('PUT', `/api/economy/values/budget_revenue/${kEcoTanshan}/2022-09`)),
+    dialog.locator(sel('eco-value-save')).click(),
+  ])
+  assert(put.status() === 200, `坛山街道's own entry answered HTTP ${put.status()}: ${(await put.text()).slice(0, 300)}`)
+  const saved = await put.json()
+  assert(saved.item.source === '坛山街道财政所' && saved.item.revision === (own ? own.revision + 1 : 1), `the entry: ${JSON.stringify(saved)}`)
+  if (own) assert(saved.item.value === own.value && saved.item.growth === own.growth, `the dialog changed the figure: ${JSON.stringify(saved.item)}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await expectText(page, 'eco-value-rev-2022-09', String(saved.item.revision))
+
+  // The district: read, not entered.
+  await openEcoValues(page, base, 'budget_revenue', kEcoDistrict, 2022)
+  await expectText(page, 'eco-value-value-2022-09', (await ecoValues(api, token, 'budget_revenue', kEcoDistrict, 2022)).get('2022-09').value)
+  await expectTextContains(page, 'eco-values-readonly', '峄城区')
+  assert((await page.locator('[data-test^="eco-value-edit-"]').count()) === 0, 'the district shows edit buttons to 坛山街道\'s admin')
+  assert((await page.locator(sel('eco-values-import')).count()) === 1, 'a town admin with economy:enter has no import button')
+
+  // 古邵镇: not offered; a link to it shows the server's refusal.
+  await page.locator(sel('eco-values-area')).click()
+  const popper = page.locator('.eco-values-area-popper').filter({ visible: true })
+  await popper.getByText('坛山街道', { exact: true }).waitFor()
+  assert((await popper.getByText('古邵镇', { exact: true }).count()) === 0, '古邵镇 is offered to 坛山街道\'s admin')
+  await page.keyboard.press('Escape')
+  const [refused] = await Promise.all([
+    page.waitForResponse(isEcoValues('budget_revenue', kEcoGushao, 2022)),
+    page.goto(`${base}/#/economy/values?indicator=budget_revenue&area=${kEcoGushao}&year=2022`),
+  ])
+  assert(refused.status() === 403, `reading 古邵镇 answered HTTP ${refused.status()}`)
+  await expectTextContains(page, 'eco-values-error', await problemDetail(refused))
+  assert((await page.locator('[data-test^="eco-value-edit-"]').count()) === 0, '古邵镇 shows edit buttons to 坛山街道\'s admin')
+
+  const r = await api.call('PUT', `/api/economy/values/budget_revenue/${kEcoGushao}/2022-09`, {
+    token,
+    body: { value: '1.00', unit: '亿元', source: '坛山街道' },
+  })
+  assert(r.status === 403, `坛山街道's entry for 古邵镇 answered HTTP ${r.status} ${r.text.slice(0, 300)}`)
+  return page
+}
+
+// A current-price figure whose published growth contradicts its totals (the district's budget
+// revenue of 2022-06 kept, its growth raised 15 points above what the totals give) is stored:
+// the page shows the server's warning and the row a red conflict flag; the growth table of June
+// flags it too, and a click on its row shows the peers' ranking of budget revenue.
+async function eco_growth_conflict_flagged({ ctx, base, api }) {
+  const token = await api.login('tongji', kAdminPassword)
+  const current = (await ecoValues(api, token, 'budget_revenue', kEcoDistrict, 2022)).get('2022-06')
+  const june = await api.call('GET', `/api/economy/table?period=2022-06&area=${kEcoDistrict}`, { token })
+  assert(june.status === 200, `GET /api/economy/table: HTTP ${june.status} ${june.text.slice(0, 300)}`)
+  const row = june.json.rows.find((x) => x.indicator.code === 'budget_revenue')
+  assert(current && current.value && !current.growth_conflict && row?.computed_growth, `the demo's budget revenue of 2022-06: ${JSON.stringify({ current, row })}`)
+  const growth = (Number(row.computed_growth) + 15).toFixed(1)
+
+  const page = await openLogin(ctx, base)
+  await loginAs(page, 'tongji')
+  await page.locator(sel('menu-eco-values')).waitFor()
+  await openEcoValues(page, base, 'budget_revenue', kEcoDistrict, 2022)
+  await expectText(page, 'eco-value-value-2022-06', current.value)
+  assert((await page.locator(sel('eco-value-conflict-2022-06')).count()) === 0, '2022-06 is flagged before the entry')
+  await page.locator(sel('eco-value-edit-2022-06')).click()
+  const dialog = page.locator(sel('eco-value-dialog'))
+  await dialog.waitFor()
+  await dialog.locator(field('eco-value-growth')).fill(growth)
+  const [put] = await Promise.all([
+    page.waitForResponse(isPath('PUT', `/api/economy/values/budget_revenue/${kEcoDistrict}/2022-06`)),
+    dialog.locator(sel('eco-value-save')).click(),
+  ])
+  assert(put.status() === 200, `the entry answered HTTP ${put.status()}: ${(await put.text()).slice(0, 300)}`)
+  const sent = put.request().postDataJSON()
+  assert(sent.value === current.value && sent.growth === growth && sent.unit === '亿元' && sent.source === current.source, `the page sent ${JSON.stringify(sent)}`)
+  const saved = await put.json()
+  const warning = (saved.warnings || []).find((w) => w.code === 'growth-conflict')
+  assert(warning && saved.item.growth_conflict === true && saved.item.growth === growth, `the entry: ${JSON.stringify(saved)}`)
+  assert(warning.message.includes(growth) && warning.message.includes(row.computed_growth), `the warning names neither rate: ${warning.message}`)
+  await dialog.waitFor({ state: 'hidden' })
+  await expectTextContains(page, 'eco-value-warnings', warning.message)
+  await page.locator(sel('eco-value-conflict-2022-06')).waitFor()
+  await expectText(page, 'eco-value-growth-2022-06', growth)
+  await expectText(page, 'eco-value-rev-2022-06', String(saved.item.revision))
+
+  // The growth table of June flags it; the row's click brings the peers' ranking of budget revenue.
+  const [table] = await Promise.all([
+    page.waitForResponse((r) => isApi('/api/economy/table')(r) && new URL(r.url()).searchParams.get('period') === '2022-06'),
+    page.goto(`${base}/#/economy/tables?period=2022-06&area=${kEcoDistrict}`),
+  ])
+  assert(table.status() === 200, `the growth table answered HTTP ${table.status()}`)
+  await expectText(page, 'page-title', '增长与位次')
+  await expectText(page, 'eco-table-growth-budget_revenue', growth)
+  await page.locator(sel('eco-table-conflict-budget_revenue')).waitFor()
+  const [ranking] = await Promise.all([
+    page.waitForResponse((r) => isApi('/api/economy/ranking')(r) && new URL(r.url()).searchParams.get('indicator') === 'budget_revenue'),
+    page.locator(sel('eco-table-name-budget_revenue')).click(),
+  ])
+  assert(ranking.status() === 200 && new URL(ranking.url()).searchParams.get('period') === '2022-06', `the ranking: HTTP ${ranking.status()} ${ranking.url()}`)
+  const ranked = (await ranking.json()).items
+  const rows = page.locator(`${sel('eco-ranking-table')} .el-table__body-wrapper tbody tr`)
+  await rows.nth(ranked.length - 1).waitFor()
+  assert((await rows.count()) === ranked.length, `the ranking has ${await rows.count()} rows, the API ${ranked.length}`)
+  const own = ranked.find((x) => x.own)
+  assert(own && own.area === kEcoDistrict && own.growth === growth, `the district in the ranking: ${JSON.stringify(own)}`)
+  await expectText(page, `eco-ranking-growth-${kEcoDistrict}`, growth)
+  await expectText(page, `eco-ranking-rank-${kEcoDistrict}`, String(own.rank))
+  await page.locator(`${sel('eco-ranking-chart')} canvas`).first().waitFor()
+  await page.waitForFunction(() => location.hash.includes('indicator=budget_revenue'))
+  return page
+}
+
 const kTests = [
   login_admin_shows_menu_and_org_tree,
   new_tab_shares_the_session_and_sign_out,
@@ -2786,6 +3108,10 @@ const kTests = [
   prj_attraction_funnel,
   prj_talents_masked,
   prj_dispatch_roundtrip,
+  eco_enter_value_bulletin,
+  eco_import_all_or_nothing,
+  eco_town_scope,
+  eco_growth_conflict_flagged,
 ]
 
 // --- main ------------------------------------------------------------------------------

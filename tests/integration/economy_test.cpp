@@ -215,7 +215,7 @@ TEST(Economy, AContradictingGrowthIsStoredFlaggedAndFollowsItsBase) {
   EXPECT_TRUE(r.json()["item"]["growth_conflict"].get<bool>());
   ASSERT_EQ(r.json()["warnings"].size(), 1u);
   EXPECT_EQ(r.json()["warnings"][0]["code"], "growth-conflict");
-  EXPECT_NE(r.json()["warnings"][0]["zh"].get<std::string>().find("10.0%"), std::string::npos) << r.body;
+  EXPECT_NE(r.json()["warnings"][0]["message"].get<std::string>().find("10.0%"), std::string::npos) << r.body;
   // Within a tenth of the last published place is agreement (the totals are rounded too).
   r = put("foreign_trade/370404000000/2020-06",
           {{"value", "110.00"}, {"growth", "9.9"}, {"unit", "亿元"}, {"source", "海关"}}, token);

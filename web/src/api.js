@@ -27,6 +27,13 @@ export class ApiError extends Error {
   }
 }
 
+// The warnings[] a write may answer with ({code, message} and the English as message_en or en)
+// in the console's language.
+export function warningTexts(res) {
+  const english = currentLocale() === 'en'
+  return (Array.isArray(res?.warnings) ? res.warnings : []).map((w) => (english && (w.message_en || w.en)) || w.message || w.code).filter(Boolean)
+}
+
 let unauthorizedHandler = () => {}
 
 // main.js installs the handler (it owns the router); kept out of here to avoid an import cycle.
@@ -353,6 +360,29 @@ export const api = {
     download('/api/projects/dispatch', { ...query, format }, `dispatch-${query.year}-${String(query.month).padStart(2, '0')}.${format}`),
   importDispatch: (query, file) =>
     request('POST', '/api/projects/dispatch/import', { query, raw: file, contentType: file.type || 'application/octet-stream' }),
+
+  // 经济运行 (economy). The indicator catalogue (economy:manage adds one) and the areas a figure
+  // belongs to (the district, its towns, the city's peers; can_enter: the caller may enter its
+  // figures). Figures travel as decimal text in the indicator's unit, growth in percent.
+  ecoIndicators: () => get('/api/economy/indicators'),
+  createEcoIndicator: (body) => post('/api/economy/indicators', body),
+  ecoAreas: () => get('/api/economy/areas'),
+  // {indicator, area, year} → every stored period of that year.
+  ecoValues: (query) => get('/api/economy/values', query),
+  // {value?, growth?, unit, source, caliber?} → {item, changed, warnings} (economy:enter, the area's
+  // scope; 403 outside it). A published growth that contradicts the totals is stored and flagged.
+  setEcoValue: (indicator, area, period, body) =>
+    put(`/api/economy/values/${encodeURIComponent(indicator)}/${encodeURIComponent(area)}/${encodeURIComponent(period)}`, body),
+  ecoValueHistory: (indicator, area, period) =>
+    get(`/api/economy/values/${encodeURIComponent(indicator)}/${encodeURIComponent(area)}/${encodeURIComponent(period)}/history`),
+  // A CSV or XLSX file as the raw body; all or nothing → {rows, added, revised, unchanged, conflicts}.
+  importEcoValues: (file) => request('POST', '/api/economy/import', { raw: file, contentType: file.type || 'application/octet-stream' }),
+  ecoImportTemplate: (format) => download('/api/economy/import/template', { format }, `economy-import.${format}`),
+  // {period: YYYY-MM, area?} → the growth and rank table; {indicator, period} → the peers' ranking.
+  ecoTable: (query) => get('/api/economy/table', query),
+  ecoRanking: (query) => get('/api/economy/ranking', query),
+  ecoBulletin: (period) => get('/api/economy/bulletin', { period }),
+  exportEcoBulletin: (period) => download('/api/economy/bulletin.xlsx', { period }, `economy-bulletin-${period}.xlsx`),
 
   // The citizens' page: no sign-in. A wrong number or query code is a 404; too many tries a 429
   // (ApiError.retryAfter says how long to wait).

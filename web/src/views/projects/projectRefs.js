@@ -308,11 +308,8 @@ export function useRoutePeriod(route, router) {
   return { year, month, period }
 }
 
-// The warnings[] of a saved report ({code, message, message_en}) in the console's language.
-export function warningTexts(res) {
-  const english = currentLocale() === 'en'
-  return (Array.isArray(res?.warnings) ? res.warnings : []).map((w) => (english && w.message_en) || w.message || w.code).filter(Boolean)
-}
+// The warnings[] of a saved report in the console's language (api.js reads them).
+export { warningTexts } from '../../api.js'
 
 // Users named in reports and their history: the platform's users API when the user may read every
 // user (user:read in a scope of all; a unit's admin reads only their own department's), else "#id".
